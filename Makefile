@@ -1,0 +1,44 @@
+# make demo   the main job on local defaults (bootstraps everything it needs)
+# make test   the whole suite: lint, format, types, tests on 3.10 and on a newer CPython
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# The newest CPython the code must also run on (without wasmer, which stops at 3.10).
+COMPAT_PYTHON ?= 3.13
+PYTEST_ARGS ?=
+
+.PHONY: help bootstrap demo test lint typecheck unit compat clean
+
+help:
+	@echo "make demo       scaffold a project and check it, from a fresh clone"
+	@echo "make test       ruff, mypy --strict, pytest on CPython 3.10 and $(COMPAT_PYTHON)"
+	@echo "make bootstrap  create .venv (CPython 3.10) with asml, its engines and dev tools"
+	@echo "make clean      remove the virtualenvs and caches"
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+demo: bootstrap
+	@scripts/demo.sh
+
+lint: bootstrap
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: bootstrap
+	$(PY) -m mypy
+
+compat:
+	@scripts/bootstrap.sh --compat $(COMPAT_PYTHON)
+	.venv-$(COMPAT_PYTHON)/bin/python -m pytest -q -m "not wasmer" $(PYTEST_ARGS)
+
+unit: bootstrap
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The full run comes last so that its summary is the suite's closing line.
+test: lint typecheck compat unit
+
+clean:
+	rm -rf $(VENV) .venv-* .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+from asml.cli import main
+
+main()

@@ -1,0 +1,81 @@
+"""The ``asml`` command line: a thin layer over the library.
+
+This is the one place that turns errors into exit codes: 0 success, 1 a problem the user can
+fix (printed without a traceback), 2 a command-line usage error, 70 a bug in asml.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from asml import __version__
+from asml.cli.output import print_problems
+from asml.errors import AsmlError, ManifestError
+
+EXIT_BUG = 70
+
+
+class AsmlGroup(click.Group):
+    """Runs a command and reports what went wrong in the user's terms."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ManifestError as error:
+            print_problems(error.problems)
+            click.secho(f"Error: {error}", fg="red", err=True)
+            ctx.exit(error.exit_code)
+        except AsmlError as error:
+            click.secho(f"Error: {error}", fg="red", err=True)
+            ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception:
+            click.secho("Internal error: this is a bug in asml; please report it with:", err=True)
+            traceback.print_exc()
+            ctx.exit(EXIT_BUG)
+
+
+@click.group(cls=AsmlGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="asml", help="Show the version and exit.")
+@click.option(
+    "-C",
+    "--project",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project directory. Default: the nearest directory at or above the current one"
+    " that holds an assemblylift.toml.",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """asml: WebAssembly serverless functions on AWS Lambda, managed with Terraform.
+
+    \b
+    Example:
+      asml init todo --lang zig && cd todo
+      asml make function api.create --lang zig --http "POST /todos"
+      asml check
+    """
+    ctx.obj = project
+
+
+def _register() -> None:
+    from asml.cli import check, init, make, schema
+
+    cli.add_command(init.init)
+    cli.add_command(make.make)
+    cli.add_command(check.check)
+    cli.add_command(schema.schema)
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="asml")
+    sys.exit(0)

@@ -1,0 +1,133 @@
+"""Find a project, read its manifests, and validate all of it, reporting every problem at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from asml.errors import ManifestError, ProjectNotFoundError
+from asml.manifest import checks, legacy
+from asml.manifest import vocabulary as v
+from asml.manifest.model import ProjectManifest, ServiceManifest
+from asml.manifest.problems import Problem, Severity
+from asml.manifest.project import (
+    PROJECT_FILE,
+    SERVICE_FILE,
+    SERVICES_DIR,
+    Project,
+    Service,
+    service_manifest_path,
+)
+from asml.manifest.report import FileReport, Report
+from asml.manifest.toml_io import TomlReadError, read_toml
+from asml.manifest.validation import problems_from, show
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds an ``assemblylift.toml``."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / PROJECT_FILE).is_file():
+            return directory
+    raise ProjectNotFoundError(
+        f"no {PROJECT_FILE} in {start} or any parent directory;"
+        " run `asml init NAME` to create a project, or pass --project DIR"
+    )
+
+
+def load_project(root: Path, *, today: date | None = None) -> Project:
+    """Load and check the project at ``root``. Raises :class:`ManifestError` listing every error."""
+    report = Report()
+    root = root.resolve()
+    project_report = report.file(PROJECT_FILE)
+    manifest = _load_project_manifest(root, report)
+    services: list[checks.CheckedService] = []
+    for name in _service_names(manifest, root):
+        loaded = _load_service(root, name, report)
+        if loaded is not None:
+            services.append(loaded)
+    if manifest is not None:
+        checks.check_project(root, manifest, services, project_report, today or date.today())
+    if report.has_errors:
+        raise ManifestError(report.problems)
+    assert manifest is not None, "a project without errors has a valid manifest"
+    warnings = tuple(p for p in report.problems if p.severity is Severity.WARNING)
+    return Project(root, manifest, tuple(s.service for s in services), warnings)
+
+
+def _load_project_manifest(root: Path, report: Report) -> ProjectManifest | None:
+    raw = _read(root / PROJECT_FILE, report.file(PROJECT_FILE))
+    if raw is None:
+        return None
+    normalized = legacy.normalize_project(raw)
+    return _validate(normalized, ProjectManifest, report.file(PROJECT_FILE, normalized))
+
+
+def _service_names(manifest: ProjectManifest | None, root: Path) -> list[str]:
+    if manifest is not None:
+        return list(dict.fromkeys(manifest.project.services))
+    # The project manifest is broken; still check the services it seems to list.
+    try:
+        raw = legacy.normalize_project(read_toml(root / PROJECT_FILE)).data
+    except TomlReadError:
+        return []
+    project = raw.get("project")
+    listed = project.get("services") if isinstance(project, dict) else None
+    if not isinstance(listed, list):
+        return []
+    names = dict.fromkeys(n for n in listed if isinstance(n, str) and "/" not in n)
+    return [name for name in names if service_manifest_path(root, name).is_file()]
+
+
+def _load_service(root: Path, name: str, report: Report) -> checks.CheckedService | None:
+    path = service_manifest_path(root, name)
+    if not path.is_file():
+        return None  # checks.check_project reports a listed service without a manifest
+    file = f"{SERVICES_DIR}/{name}/{SERVICE_FILE}"
+    raw = _read(path, report.file(file))
+    if raw is None:
+        return None
+    normalized = legacy.normalize_service(raw)
+    file_report = report.file(file, normalized)
+    manifest = _validate(normalized, ServiceManifest, file_report)
+    if manifest is None:
+        return None
+    return checks.CheckedService(Service(name, path.parent, manifest), file_report)
+
+
+def _read(path: Path, report: FileReport) -> dict[str, Any] | None:
+    try:
+        return read_toml(path)
+    except TomlReadError as error:
+        report.error((), error.message)
+        return None
+
+
+def _validate(
+    normalized: legacy.Normalized, model: type[ModelT], report: FileReport
+) -> ModelT | None:
+    # Normalising already speaks in the user's key paths.
+    for path, message in normalized.warnings:
+        report.sink.append(Problem(report.file, path, message, Severity.WARNING))
+    for path, message in normalized.errors:
+        report.sink.append(Problem(report.file, path, message))
+    version = normalized.data.get("manifest_version", v.MANIFEST_VERSION)
+    if version != v.MANIFEST_VERSION or isinstance(version, bool):
+        report.error(
+            ("manifest_version",),
+            f"{show(version)} is not a format this asml reads (it reads {v.MANIFEST_VERSION});"
+            f" write `manifest_version = {v.MANIFEST_VERSION}` or upgrade asml",
+        )
+        return None
+    try:
+        validated = model.model_validate(normalized.data)
+    except ValidationError as error:
+        for path, message in problems_from(error, model):
+            report.error(path, message)
+        return None
+    return None if normalized.errors else validated

@@ -1,0 +1,1 @@
+"""Engines and tools that asml installs, checks and repairs."""

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Creates a virtualenv with asml and its dev tools installed; `make test` and `make demo` call it.
+#
+#   scripts/bootstrap.sh                 .venv on CPython 3.10, with the wasmer and wasmtime engines
+#   scripts/bootstrap.sh --compat 3.13   .venv-3.13 on a newer CPython, without wasmer (no wheels)
+#
+# A second run with nothing changed finishes in well under a second: the venv records a hash of
+# everything that decides its contents and is rebuilt only when that hash changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=3.10
+venv=.venv
+compat=0
+if [[ "${1:-}" == "--compat" ]]; then
+    want="${2:?--compat needs a Python version, e.g. 3.13}"
+    venv=".venv-$want"
+    compat=1
+fi
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+# pip's machine-wide config lists optional local mirrors that may be absent; hide only that noise.
+quiet_pip() { "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
+
+python_ok() { [[ -x "$1" ]] && "$1" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$want'.split('.'))))" 2>/dev/null; }
+
+find_python() {
+    local candidate prefix version
+    for candidate in "${ASML_PYTHON:-}" "$(command -v "python$want" 2>/dev/null || true)" "/usr/bin/python$want" "/usr/local/bin/python$want"; do
+        if [[ -n "$candidate" ]] && python_ok "$candidate"; then echo "$candidate"; return; fi
+    done
+    if command -v pyenv >/dev/null 2>&1; then
+        for version in $(pyenv versions --bare 2>/dev/null | grep -E "^${want//./\\.}(\.[0-9]+)?$" | sort -rV); do
+            prefix=$(pyenv prefix "$version" 2>/dev/null || true)
+            if [[ -n "$prefix" ]] && python_ok "$prefix/bin/python$want"; then echo "$prefix/bin/python$want"; return; fi
+        done
+    fi
+    return 1
+}
+
+python=$(find_python) || {
+    if (( compat )); then die "CPython $want not found; install it (e.g. \`pyenv install $want\`) or skip this check"; fi
+    die "CPython 3.10 is required: wasmer's wheels exist only for CPython 3.7-3.10 on x86_64.
+  Install it (e.g. \`pyenv install 3.10\`), or point ASML_PYTHON at a python3.10 binary."
+}
+
+extras=dev
+(( compat )) && extras=test
+stamp="$venv/.asml-bootstrap"
+fingerprint=$( { "$python" -VV; echo "$extras"; cat pyproject.toml scripts/bootstrap.sh generator/asml/toolchain/wasmer_llvm.py; } | sha256sum | cut -d' ' -f1)
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" && -x "$venv/bin/python" ]]; then
+    exit 0
+fi
+
+say "creating $venv with $("$python" -V) ($python)"
+rm -rf "$venv"
+"$python" -m venv "$venv"
+quiet_pip "$venv/bin/python" -m pip install --quiet --upgrade pip
+say "installing asml[$extras] (editable)"
+quiet_pip "$venv/bin/python" -m pip install --quiet -e ".[$extras]"
+
+if (( ! compat )); then
+    if [[ "$(uname -m)" != "x86_64" ]]; then
+        die "the wasmer engines need an x86_64 machine (this is $(uname -m))"
+    fi
+    say "repairing and checking wasmer-compiler-llvm"
+    "$venv/bin/python" -m asml.toolchain.wasmer_llvm >&2 || die "wasmer's LLVM compiler does not work; see above"
+    "$venv/bin/python" - <<'PY' || die "the wasmer or wasmtime engine does not work; see above"
+import wasmer, wasmer_compiler_cranelift, wasmer_compiler_singlepass, wasmtime
+engine = wasmtime.Engine()
+module = wasmtime.Module(engine, '(module (func (export "one") (result i32) i32.const 1))')
+store = wasmtime.Store(engine)
+assert wasmtime.Instance(store, module, []).exports(store)["one"](store) == 1
+PY
+fi
+
+echo "$fingerprint" > "$stamp"
+say "$venv is ready"
