@@ -6,8 +6,10 @@ asml="$PWD/.venv/bin/asml"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { step "$*"; "$@"; }
+# Show the command as it would be typed: quoted where needed, with `asml` for the venv's copy.
+run() { local shown; shown=$(printf '%q ' "$@"); step "${shown/#"$asml"/asml}"; "$@"; }
 
 cd "$work"
 run "$asml" init todo --lang zig
@@ -18,7 +20,7 @@ run "$asml" make function api.echo --lang wat --http "POST /echo"
 step "cat services/users/service.toml"; cat services/users/service.toml
 run "$asml" check
 
-step "a mistake: an unknown HTTP method and a route that clashes"
+say "a mistake: an unknown HTTP method and a route that clashes"
 cat >> services/users/service.toml <<'TOML'
 
 [functions.login]
@@ -31,6 +33,6 @@ language = "c"
 source = "signup"
 http = { verb = "POST", path = "/users" }
 TOML
-step "$asml check"
+step "asml check"
 if "$asml" check; then echo "expected asml check to fail" >&2; exit 1; fi
 printf '\ndemo finished: asml check caught both mistakes (exit code 1)\n'

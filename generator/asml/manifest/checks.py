@@ -24,25 +24,34 @@ _PARAMETER = re.compile(r"\{[^}]*?(\+?)\}")
 
 @dataclass(frozen=True)
 class CheckedService:
-    """A service whose manifest validated, with the report of its file."""
+    """A service's manifest (with invalid entries pruned) and the report of its file."""
 
     service: Service
     report: FileReport
+    # (collection, name) of entries that were invalid: references to them are not errors
+    pruned: frozenset[tuple[str, str]] = frozenset()
+
+    def was_pruned(self, collection: str, name: str) -> bool:
+        return (collection, name) in self.pruned
 
 
 def check_project(
     root: Path,
-    manifest: ProjectManifest,
+    manifest: ProjectManifest | None,
     services: Sequence[CheckedService],
     report: FileReport,
     today: date,
+    project_complete: bool = True,
 ) -> None:
-    _check_service_list(root, manifest, report)
-    _check_terraform(manifest, report)
-    stages = [None, *manifest.stages]
+    """Check everything that can be checked. ``manifest`` is None when the project file is
+    too broken to read; the services are still checked, less what depends on the project."""
+    if manifest is not None:
+        _check_service_list(root, manifest, report)
+        _check_terraform(manifest, report)
     for checked in services:
-        _check_service(root, manifest, checked, stages)
-    _check_python310(manifest, services, report, today)
+        _check_service(root, manifest, checked)
+    if manifest is not None and project_complete:
+        _check_python310(manifest, services, report, today)
 
 
 def _check_service_list(root: Path, manifest: ProjectManifest, report: FileReport) -> None:
@@ -95,9 +104,7 @@ def _check_terraform(manifest: ProjectManifest, report: FileReport) -> None:
         )
 
 
-def _check_service(
-    root: Path, manifest: ProjectManifest, checked: CheckedService, stages: list[str | None]
-) -> None:
+def _check_service(root: Path, manifest: ProjectManifest | None, checked: CheckedService) -> None:
     service, report = checked.service, checked.report
     spec = service.manifest
     if spec.service.name is not None and spec.service.name != service.name:
@@ -110,7 +117,7 @@ def _check_service(
     used_authorizers: set[str] = set()
     for name, function in spec.functions.items():
         path = ("functions", name)
-        _check_function(root, manifest, service, name, function, report, stages)
+        _check_function(root, manifest, service, name, function, report)
         if function.http is not None:
             key = (function.http.verb, _PARAMETER.sub(r"{\1}", function.http.path))
             other = routes.get(key)
@@ -123,9 +130,10 @@ def _check_service(
             routes.setdefault(key, name)
         if function.authorizer is not None:
             used_authorizers.add(function.authorizer)
-            _check_authorizer_reference(spec.authorizers, name, function, report)
+            if not checked.was_pruned("authorizers", function.authorizer):
+                _check_authorizer_reference(spec.authorizers, name, function, report)
         for index, iomod in enumerate(function.iomods):
-            if iomod not in spec.iomods:
+            if iomod not in spec.iomods and not checked.was_pruned("iomods", iomod):
                 known = ", ".join(f'"{k}"' for k in spec.iomods) or "none"
                 report.error(
                     (*path, "iomods", index),
@@ -134,7 +142,7 @@ def _check_service(
                 )
     for name, authorizer in spec.authorizers.items():
         _check_authorizer(name, authorizer, report)
-        if name not in used_authorizers:
+        if name not in used_authorizers and not checked.pruned:
             report.warning(("authorizers", name), "no function uses this authorizer")
     coordinates: dict[str, str] = {}
     for name, dependency in spec.iomods.items():
@@ -156,27 +164,34 @@ def _check_service(
 
 def _check_function(
     root: Path,
-    manifest: ProjectManifest,
+    manifest: ProjectManifest | None,
     service: Service,
     name: str,
     function: Function,
     report: FileReport,
-    stages: list[str | None],
 ) -> None:
     path = ("functions", name)
-    project = manifest.project.name
-    for stage in stages:
-        lambda_name = naming.lambda_name(project, service.name, name, stage)
+    _check_source(root, service, name, function, report)
+    _check_environment(function.environment, (*path, "environment"), report)
+    if function.http is not None and function.timeout_seconds > v.HTTP_API_TIMEOUT_SECONDS:
+        report.warning(
+            (*path, "timeout_seconds"),
+            f"API Gateway stops waiting after {v.HTTP_API_TIMEOUT_SECONDS} s, so an HTTP caller"
+            f" never sees an answer that takes up to {function.timeout_seconds} s",
+        )
+    if manifest is None:
+        return  # the rest depends on the project's name and defaults
+    for stage in [None, *manifest.stages]:
+        lambda_name = naming.lambda_name(manifest.project.name, service.name, name, stage)
         if len(lambda_name) > v.MAX_LAMBDA_NAME:
-            where = f' in stage "{stage}"' if stage else ""
+            where = f' (stage "{stage}")' if stage else ""
             report.error(
                 path,
-                f'its Lambda name{where} "{lambda_name}" has {len(lambda_name)} characters,'
+                f'its Lambda name "{lambda_name}"{where} has {len(lambda_name)} characters,'
                 f" more than AWS allows ({v.MAX_LAMBDA_NAME}); shorten the project, service"
                 " or function name",
             )
             break
-    _check_source(root, service, name, function, report)
     engine = function.engine or manifest.project.engine
     architecture = function.architecture or manifest.project.architecture
     if architecture == "arm64" and engine not in v.ARM64_ENGINES:
@@ -191,13 +206,6 @@ def _check_function(
             (*path, "precompile"),
             f'engine "{engine}" compiles only at build time, so it needs `precompile = true`;'
             ' or pick "wasmer-cranelift", "wasmer-singlepass" or "wasmtime"',
-        )
-    _check_environment(function.environment, (*path, "environment"), report)
-    if function.http is not None and function.timeout_seconds > v.HTTP_API_TIMEOUT_SECONDS:
-        report.warning(
-            (*path, "timeout_seconds"),
-            f"API Gateway stops waiting after {v.HTTP_API_TIMEOUT_SECONDS} s, so an HTTP caller"
-            f" never sees an answer that takes up to {function.timeout_seconds} s",
         )
 
 

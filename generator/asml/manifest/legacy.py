@@ -144,7 +144,7 @@ def _drop_provider(provider: Any, out: Normalized) -> None:
         out.errors.append(
             (
                 ("service", "provider"),
-                f"{name!r} is not supported: asml deploys to AWS Lambda; remove it",
+                f'"{name}" is not supported: asml deploys to AWS Lambda; remove it',
             )
         )
         return
@@ -212,7 +212,7 @@ def _normalize_entries(data: Table, out: Normalized) -> None:
                         out.errors.append(
                             (
                                 out.original_path((*path, inner)),
-                                f"{entry[inner]!r} differs from the table's key {name!r};"
+                                f'"{entry[inner]}" differs from the table\'s key "{name}";'
                                 f" remove `{inner}`",
                             )
                         )
@@ -240,7 +240,7 @@ def _normalize_iomod(entry: Table, path: KeyPath, out: Normalized) -> None:
         out.errors.append(
             (
                 out.original_path((*path, "type")),
-                f'{kind!r} is not a source; use "file" or "registry"',
+                f'"{kind}" is not a source; use "file" or "registry"',
             )
         )
     _rename(entry, path, "from", "path", out)

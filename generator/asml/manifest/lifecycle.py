@@ -6,7 +6,10 @@ runtime, which AWS stopped supporting on 2026-10-31. wasmtime runs on ``python3.
 
 from __future__ import annotations
 
+import os
 from datetime import date
+
+from asml.errors import AsmlError
 
 PYTHON310_END_OF_SUPPORT = date(2026, 10, 31)
 PYTHON310_CREATE_BLOCKED = date(2027, 2, 1)
@@ -31,3 +34,14 @@ def python310_notice(today: date) -> tuple[bool, str]:
         f" {PYTHON310_CREATE_BLOCKED.isoformat()} and updating them from"
         f" {PYTHON310_UPDATE_BLOCKED.isoformat()}; to move on, {WAY_OUT}"
     )
+
+
+def today() -> date:
+    """Today, or the date in ``ASML_TODAY`` (YYYY-MM-DD) to reproduce a check on another day."""
+    pinned = os.environ.get("ASML_TODAY")
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        raise AsmlError(f'ASML_TODAY="{pinned}" is not a date; write it as YYYY-MM-DD') from None

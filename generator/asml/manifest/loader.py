@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from asml.errors import ManifestError, ProjectNotFoundError
-from asml.manifest import checks, legacy
+from asml.manifest import checks, legacy, lifecycle, pruning
 from asml.manifest import vocabulary as v
 from asml.manifest.model import ProjectManifest, ServiceManifest
 from asml.manifest.problems import Problem, Severity
@@ -23,7 +23,7 @@ from asml.manifest.project import (
 )
 from asml.manifest.report import FileReport, Report
 from asml.manifest.toml_io import TomlReadError, read_toml
-from asml.manifest.validation import problems_from, show
+from asml.manifest.validation import show
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -51,8 +51,13 @@ def load_project(root: Path, *, today: date | None = None) -> Project:
         loaded = _load_service(root, name, report)
         if loaded is not None:
             services.append(loaded)
-    if manifest is not None:
-        checks.check_project(root, manifest, services, project_report, today or date.today())
+    # A project manifest with errors had them pruned to defaults; do not warn about defaults.
+    project_ok = not any(
+        p.file == PROJECT_FILE for p in report.problems if p.severity is Severity.ERROR
+    )
+    checks.check_project(
+        root, manifest, services, project_report, today or lifecycle.today(), project_ok
+    )
     if report.has_errors:
         raise ManifestError(report.problems)
     assert manifest is not None, "a project without errors has a valid manifest"
@@ -65,7 +70,7 @@ def _load_project_manifest(root: Path, report: Report) -> ProjectManifest | None
     if raw is None:
         return None
     normalized = legacy.normalize_project(raw)
-    return _validate(normalized, ProjectManifest, report.file(PROJECT_FILE, normalized))
+    return _validate(normalized, ProjectManifest, report.file(PROJECT_FILE, normalized)).model
 
 
 def _service_names(manifest: ProjectManifest | None, root: Path) -> list[str]:
@@ -94,10 +99,11 @@ def _load_service(root: Path, name: str, report: Report) -> checks.CheckedServic
         return None
     normalized = legacy.normalize_service(raw)
     file_report = report.file(file, normalized)
-    manifest = _validate(normalized, ServiceManifest, file_report)
-    if manifest is None:
+    validated = _validate(normalized, ServiceManifest, file_report)
+    if validated.model is None:
         return None
-    return checks.CheckedService(Service(name, path.parent, manifest), file_report)
+    service = Service(name, path.parent, validated.model)
+    return checks.CheckedService(service, file_report, frozenset(validated.pruned))
 
 
 def _read(path: Path, report: FileReport) -> dict[str, Any] | None:
@@ -110,7 +116,8 @@ def _read(path: Path, report: FileReport) -> dict[str, Any] | None:
 
 def _validate(
     normalized: legacy.Normalized, model: type[ModelT], report: FileReport
-) -> ModelT | None:
+) -> pruning.Validated[ModelT]:
+    """Validate, reporting every problem; the model comes back even if parts were invalid."""
     # Normalising already speaks in the user's key paths.
     for path, message in normalized.warnings:
         report.sink.append(Problem(report.file, path, message, Severity.WARNING))
@@ -123,11 +130,8 @@ def _validate(
             f"{show(version)} is not a format this asml reads (it reads {v.MANIFEST_VERSION});"
             f" write `manifest_version = {v.MANIFEST_VERSION}` or upgrade asml",
         )
-        return None
-    try:
-        validated = model.model_validate(normalized.data)
-    except ValidationError as error:
-        for path, message in problems_from(error, model):
-            report.error(path, message)
-        return None
-    return None if normalized.errors else validated
+        return pruning.Validated(None)
+    result = pruning.validate(normalized.data, model)
+    for path, message in result.problems:
+        report.error(path, message)
+    return result

@@ -13,6 +13,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_AT_END = "(at end of document)"
 
 
 class TomlReadError(Exception):
@@ -49,8 +50,11 @@ def parse_toml(data: bytes) -> dict[str, Any]:
 def _syntax_message(text: str) -> str:
     """tomllib says "Invalid value (at line 3, column 8)"; we lead with the position."""
     match = _POSITION.search(text)
-    reason = _POSITION.sub("", text).strip().rstrip(".")
+    at_end = _AT_END in text
+    reason = _POSITION.sub("", text.replace(_AT_END, "")).strip().rstrip(".")
     reason = reason[0].lower() + reason[1:] if reason else "invalid TOML"
     if match:
         return f"line {match.group(1)}, column {match.group(2)}: TOML syntax error: {reason}"
+    if at_end:
+        return f"end of file: TOML syntax error: {reason}"
     return f"TOML syntax error: {reason}"

@@ -7,6 +7,7 @@ TOML type names, the allowed values, the nearest known key for a typo.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -98,13 +99,15 @@ def _message(detail: ErrorDetails, loc: KeyPath, root: type[BaseModel], key_erro
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if key_error:
         rule = _PATTERN_RULES.get(str(ctx.get("pattern")), "is not a valid name")
-        return f"the name {show(loc[-1])} {rule}; rename it"
+        return f"the name {show(loc[-1])} {rule}; rename it{_suggestion(str(loc[-1]), ctx, ',')}"
     handler = _HANDLERS.get(kind)
     if handler is not None:
         return handler(value, ctx, name, loc, root)
     if kind.endswith("_type"):
         expected = kind.removesuffix("_type").replace("model", "table").replace("dict", "table")
         expected = {"int": "integer", "bool": "boolean", "list": "array"}.get(expected, expected)
+        if isinstance(value, (list, dict)):
+            return f"expected {_article(expected)}, found {_article(toml_type(value))}"
         return f"expected {_article(expected)}, found {toml_type(value)} {show(value)}"
     return str(detail["msg"]).rstrip(".").replace("Input", "value", 1)
 
@@ -127,7 +130,9 @@ def _extra(value: Any, ctx: dict[str, Any], name: str, loc: KeyPath, root: Any) 
     if model is None:
         return "unknown key; remove it"
     known = sorted(model.model_fields)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    # "timeout" for "timeout_seconds" is a prefix, not a near spelling, so look for both.
+    close = [k for k in known if len(name) >= 4 and k.startswith(name)]
+    close = close or difflib.get_close_matches(name, known, n=1, cutoff=0.8)
     if close:
         return f"unknown key; did you mean `{close[0]}`?"
     return f"unknown key; the keys here are {', '.join(f'`{k}`' for k in known)}"
@@ -141,7 +146,20 @@ def _literal(value: Any, ctx: dict[str, Any], name: str, loc: KeyPath, root: Any
 
 def _pattern(value: Any, ctx: dict[str, Any], name: str, loc: KeyPath, root: Any) -> str:
     rule = _PATTERN_RULES.get(str(ctx.get("pattern")), f"must match {ctx.get('pattern')}")
-    return f"{show(value)} {rule}"
+    return f"{show(value)} {rule}{_suggestion(str(value), ctx)}"
+
+
+def _suggestion(value: str, ctx: dict[str, Any], joiner: str = ";") -> str:
+    """For a name that breaks the naming rule, the nearest name that keeps it."""
+    pattern = str(ctx.get("pattern"))
+    if pattern == m.NAME_PATTERN:
+        slug = re.sub(r"[^a-z0-9_-]+", "-", value.lower()).strip("-_")
+    elif pattern == m.STAGE_PATTERN:
+        slug = re.sub(r"[^a-z0-9]+", "", value.lower())
+    else:
+        return ""
+    slug = slug.lstrip("0123456789-_")
+    return f'{joiner} e.g. "{slug}"' if slug and re.match(pattern, slug) else ""
 
 
 def _range(value: Any, ctx: dict[str, Any], name: str, loc: KeyPath, root: Any) -> str:

@@ -41,7 +41,7 @@ def add_service(root: Path, service: str) -> list[Path]:
     def write(staging: Path) -> None:
         (staging / "service.toml").write_text(manifest, encoding="utf-8", newline="\n")
 
-    _apply(root, directory, write, project_file, tomlkit.dumps(doc))
+    _apply(root, directory, write, project_file, _dumps(doc))
     return [directory / "service.toml", project_file]
 
 
@@ -77,7 +77,7 @@ def add_function(
     def write(staging: Path) -> None:
         write_function_files(staging, language, function)
 
-    _apply(root, directory, write, manifest_path, tomlkit.dumps(doc))
+    _apply(root, directory, write, manifest_path, _dumps(doc))
     return [directory, manifest_path]
 
 
@@ -95,7 +95,7 @@ def _list_service(doc: tomlkit.TOMLDocument, service: str) -> None:
     if isinstance(legacy, AoT):  # AssemblyLift 0.4: [[services]] name = "..."
         entry = tomlkit.table()
         entry["name"] = service
-        legacy.append(entry)
+        _append_table(legacy, entry)
         return
     if isinstance(legacy, Table):  # AssemblyLift 0.3: [services.x] name = "..."
         legacy[service] = tomlkit.inline_table()
@@ -139,17 +139,30 @@ def _declare_function(
             snippet = tomlkit.parse(
                 function_entry(function, language, http, collection=".".join(keys))
             )
-            container.append(_nested(snippet, *keys)[0])
+            _append_table(container, _nested(snippet, *keys)[0])
             return
     snippet = tomlkit.parse(function_entry(function, language, http))
     entry = snippet["functions"][function]
     functions = doc.get("functions")
     if isinstance(functions, Table):
+        entry.add(tomlkit.nl())  # a blank line before whatever table follows
         functions.append(function, entry)
     else:
         if doc.body and not doc.as_string().endswith("\n\n"):
             doc.add(tomlkit.nl())
         doc.append("functions", snippet["functions"])
+
+
+def _append_table(tables: AoT, entry: Table) -> None:
+    """Append to an array of tables, with a blank line between the entries."""
+    if len(tables) and not tables[-1].as_string().endswith("\n\n"):
+        tables[-1].add(tomlkit.nl())
+    tables.append(entry)
+
+
+def _dumps(doc: tomlkit.TOMLDocument) -> str:
+    """The document's text, ending in exactly one newline."""
+    return tomlkit.dumps(doc).rstrip("\n") + "\n"
 
 
 def _apply(

@@ -1,0 +1,1 @@
+export fn handler() i32 { return 0; }

@@ -1,0 +1,1 @@
+export function handler(): i32 { return 0; }
