@@ -46,8 +46,26 @@ python=$(find_python) || {
   Install it (e.g. \`pyenv install 3.10\`), or point ASML_PYTHON at a python3.10 binary."
 }
 
+# Guest toolchains that come from Debian: Rust's wasm32 standard library (rustup's toolchains
+# cannot download one here). Installed when we are root; otherwise say what to install.
+ensure_system_packages() {
+    local missing=()
+    [[ -d /usr/lib/rustlib/wasm32-wasi ]] || missing+=(rustc libstd-rust-dev-wasm32)
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    (( ${#missing[@]} )) || return 0
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        die "missing system packages for guest toolchains: ${missing[*]} (install them, e.g. \`sudo apt-get install ${missing[*]}\`)"
+    fi
+    say "installing system packages: ${missing[*]}"
+    apt-get update -qq >/dev/null || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+        || die "apt-get install ${missing[*]} failed"
+}
+
 extras=dev
 (( compat )) && extras=test
+(( compat )) || ensure_system_packages
 stamp="$venv/.asml-bootstrap"
 fingerprint=$( { "$python" -VV; echo "$extras"; cat pyproject.toml scripts/bootstrap.sh generator/asml/toolchain/wasmer_llvm.py; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" && -x "$venv/bin/python" ]]; then
