@@ -9,11 +9,12 @@ PY := $(VENV)/bin/python
 COMPAT_PYTHON ?= 3.13
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap demo test lint typecheck unit compat clean
+.PHONY: help bootstrap demo test lint typecheck unit compat bench clean
 
 help:
 	@echo "make demo       scaffold a project and check it, from a fresh clone"
 	@echo "make test       ruff, mypy --strict, pytest on CPython 3.10 and $(COMPAT_PYTHON)"
+	@echo "make bench      run every benchmark and write bench/RESULTS.md"
 	@echo "make bootstrap  create .venv (CPython 3.10) with asml, its engines and dev tools"
 	@echo "make clean      remove the virtualenvs and caches"
 
@@ -39,6 +40,9 @@ unit: bootstrap
 
 # The full run comes last so that its summary is the suite's closing line.
 test: lint typecheck compat unit
+
+bench: bootstrap
+	$(PY) -m bench --out bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .venv-* .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,24 @@
+"""The benchmark harness still runs (tiny sizes), so it cannot rot between `make bench` runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.wasmer
+def test_bench_quick_runs(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        cwd=ROOT, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    text = out.read_text()
+    assert "### Precompile per engine" in text
+    assert "| hello (c) |" in text
+    assert "| warm cache (nothing changed) |" in text
