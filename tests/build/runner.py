@@ -13,6 +13,21 @@ from asml_runtime.artifact import verify
 from asml_runtime.wasmtime_config import make_config
 
 
+GUEST_WAT = """(module
+  (import "asml" "success" (func $success (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "{body}")
+  (func (export "handler") (result i32)
+    (call $success (i32.const 16) (i32.const 4)) (i32.const 0)))
+"""
+
+
+def wat_guest(body: str) -> str:
+    """A WAT guest that answers with ``body`` (four ASCII characters)."""
+    assert len(body) == 4 and body.isascii()
+    return GUEST_WAT.replace("{body}", body)
+
+
 def run_artifact(directory: Path) -> bytes:
     record, data = verify(directory)
     responses: list[bytes] = []

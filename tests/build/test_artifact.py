@@ -11,16 +11,10 @@ from asml.build.pipeline import Builder
 from asml.manifest import load_project
 from asml_runtime import artifact
 from asml_runtime.artifact import ArtifactError, verify
-from tests.build.runner import run_artifact
+from tests.build.runner import run_artifact, wat_guest
 from tests.conftest import write_tree
 
-WAT = """(module
-  (import "asml" "success" (func $success (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "fine")
-  (func (export "handler") (result i32)
-    (call $success (i32.const 16) (i32.const 4)) (i32.const 0)))
-"""
+WAT = wat_guest("fine")
 
 
 @pytest.fixture

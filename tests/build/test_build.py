@@ -13,7 +13,7 @@ from asml.build.guests import base as guest_base
 from asml.build.pipeline import BuildErrors, Builder
 from asml.manifest import load_project
 from asml.scaffold.languages import hello_response
-from tests.build.runner import run_artifact
+from tests.build.runner import GUEST_WAT, run_artifact, wat_guest
 from tests.conftest import RunAsml, write_tree
 
 pytestmark = pytest.mark.wasmer
@@ -100,12 +100,12 @@ def test_changing_one_function_rebuilds_only_it(tmp_path: Path) -> None:
             "assemblylift.toml": '[project]\nname = "p"\nengine = "wasmtime"\nservices = ["s"]\n',
             "services/s/service.toml": '[functions.a]\nlanguage = "wat"\n\n'
             '[functions.b]\nlanguage = "wat"\n',
-            "services/s/a/main.wat": _WAT.format(body="ok-a"),
-            "services/s/b/main.wat": _WAT.format(body="ok-b"),
+            "services/s/a/main.wat": wat_guest("ok-a"),
+            "services/s/b/main.wat": wat_guest("ok-b"),
         },
     )
     Builder(load_project(root)).build()
-    (root / "services/s/b/main.wat").write_text(_WAT.format(body="ok-B"))
+    (root / "services/s/b/main.wat").write_text(wat_guest("ok-B"))
     results = {r.function: r for r in Builder(load_project(root)).build()}
     assert (results["s.a"].built_guest, results["s.a"].compiled) == (False, False)
     assert (results["s.b"].built_guest, results["s.b"].compiled) == (True, True)
@@ -126,13 +126,7 @@ def test_builds_are_identical_in_any_checkout(matrix: Path, tmp_path: Path) -> N
             assert first.read_bytes() == second.read_bytes(), first.name
 
 
-_WAT = """(module
-  (import "asml" "success" (func $success (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "{body}")
-  (func (export "handler") (result i32)
-    (call $success (i32.const 16) (i32.const 4)) (i32.const 0)))
-"""
+_WAT = GUEST_WAT
 
 
 def _project(tmp_path: Path, language: str, files: dict[str, str]) -> Path:
@@ -184,7 +178,7 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
     root = _project(tmp_path, "wat", {"main.wat": "(module"})
     service = root / "services/s/service.toml"
     service.write_text(service.read_text() + '\n[functions.g]\nlanguage = "wat"\n')
-    write_tree(root, {"services/s/g/main.wat": _WAT.format(body="good")})
+    write_tree(root, {"services/s/g/main.wat": wat_guest("good")})
     with pytest.raises(BuildErrors) as raised:
         Builder(load_project(root)).build()
     assert len(raised.value.errors) == 1
