@@ -51,6 +51,10 @@ python=$(find_python) || {
 ensure_system_packages() {
     local missing=()
     [[ -d /usr/lib/rustlib/wasm32-wasi ]] || missing+=(rustc libstd-rust-dev-wasm32)
+    # clang + wasi-libc: the alternative C/C++ toolchain (ASML_C_TOOLCHAIN=clang)
+    [[ -d /usr/lib/wasm32-wasi ]] || missing+=(clang lld wasi-libc libclang-rt-14-dev-wasm32)
+    [[ -d /usr/lib/llvm-14/include/wasm32-wasi/c++/v1 ]] \
+        || missing+=(libc++-14-dev-wasm32 libc++abi-14-dev-wasm32)
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     (( ${#missing[@]} )) || return 0

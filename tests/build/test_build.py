@@ -188,3 +188,25 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
 def test_unknown_names_are_refused(matrix: Path) -> None:
     with pytest.raises(pipeline.AsmlError, match="api.nope: no such service or function"):
         Builder(load_project(matrix)).build(["api.nope"])
+
+
+@pytest.mark.parametrize("language", ["c", "cpp"])
+def test_debian_clang_when_preferred(
+    language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asml.scaffold.project import InitOptions, init_project
+
+    monkeypatch.setenv("ASML_C_TOOLCHAIN", "clang")
+    root = init_project(tmp_path / "p", InitOptions(language=language, engine="wasmer-llvm"))
+    (result,) = Builder(load_project(root)).build()
+    assert result.built_guest and result.compiled
+    assert run_artifact(root / ".asml/build/api/hello") == hello_response("hello").encode()
+
+
+def test_an_unknown_c_toolchain_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from asml.scaffold.project import InitOptions, init_project
+
+    monkeypatch.setenv("ASML_C_TOOLCHAIN", "gcc")
+    root = init_project(tmp_path / "p", InitOptions(engine="wasmtime"))
+    with pytest.raises(BuildErrors, match='ASML_C_TOOLCHAIN="gcc" is not a C toolchain'):
+        Builder(load_project(root)).build()

@@ -48,6 +48,41 @@ def zig() -> Tool:
     return Tool("zig", (str(binary),), binary)
 
 
+C_TOOLCHAINS = ("zig", "clang")
+
+
+def c_compiler(cpp: bool) -> tuple[Tool, tuple[str, ...]]:
+    """The C or C++ compiler (and its leading arguments) chosen by ``ASML_C_TOOLCHAIN``.
+
+    zig (the default) needs nothing but PyPI; clang is Debian's, with its wasi-libc.
+    """
+    choice = os.environ.get("ASML_C_TOOLCHAIN", "zig")
+    if choice == "zig":
+        tool = zig()
+        return tool, (*tool.command, "c++" if cpp else "cc")
+    if choice == "clang":
+        tool = clang(cpp)
+        return tool, tool.command
+    raise ToolchainError(
+        f'ASML_C_TOOLCHAIN="{choice}" is not a C toolchain; use one of {", ".join(C_TOOLCHAINS)}'
+    )
+
+
+@cache
+def clang(cpp: bool) -> Tool:
+    """Debian's clang with wasi-libc (and libc++ for C++), wasm-ld from lld."""
+    name = "clang++" if cpp else "clang"
+    found = shutil.which(name)
+    packages = "clang lld wasi-libc libclang-rt-14-dev-wasm32"
+    packages += " libc++-14-dev-wasm32 libc++abi-14-dev-wasm32" if cpp else ""
+    if found is None or shutil.which("wasm-ld") is None or not Path("/usr/lib/wasm32-wasi").is_dir():
+        raise ToolchainError(
+            f"ASML_C_TOOLCHAIN=clang needs {name}, wasm-ld and wasi-libc; on Debian/Ubuntu:"
+            f" `apt-get install {packages}` (or unset ASML_C_TOOLCHAIN to use zig)"
+        )
+    return Tool(name, (found,), Path(found))
+
+
 @cache
 def rustc() -> Tool:
     """A rustc whose sysroot has the wasm32-wasi standard library.

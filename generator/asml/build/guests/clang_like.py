@@ -1,4 +1,7 @@
-"""C and C++ with ``zig cc`` / ``zig c++`` targeting wasm32-wasi (wasi-libc and libc++ included)."""
+"""C and C++ for wasm32-wasi: ``zig cc`` / ``zig c++`` by default, Debian's clang when preferred.
+
+``ASML_C_TOOLCHAIN=clang`` selects clang; both take the same flags.
+"""
 
 from __future__ import annotations
 
@@ -26,14 +29,15 @@ class CBuilder:
         return flags
 
     def inputs(self, guest: Guest) -> list[str]:
-        return [toolchains.zig().identity, *self._flags(guest)]
+        tool, _ = toolchains.c_compiler(self._cpp)
+        return [tool.identity, *self._flags(guest)]
 
     def build(self, guest: Guest, out: Path) -> None:
         suffixes = _CPP_SUFFIXES if self._cpp else _C_SUFFIXES
         files = sources_with_suffix(guest.source, suffixes)
         if not files:
             raise BuildFailed(guest, f"no {' / '.join(suffixes)} files to compile")
-        driver = "c++" if self._cpp else "cc"
+        _, command = toolchains.c_compiler(self._cpp)
         relative = [p.relative_to(guest.source).as_posix() for p in files]
-        argv = [*toolchains.zig().command, driver, *self._flags(guest), "-o", str(out), *relative]
+        argv = [*command, *self._flags(guest), "-o", str(out), *relative]
         run_tool(guest, argv, cwd=guest.source)
