@@ -31,15 +31,3 @@ class WatBuilder:
             out.write_bytes(wasmtime.wat2wasm(_text_file(guest).read_text(encoding="utf-8")))
         except wasmtime.WasmtimeError as error:
             raise BuildFailed(guest, "the WAT does not assemble:", str(error)) from None
-
-
-class PrebuiltBuilder:
-    """A .wasm built elsewhere: copied as it is."""
-
-    language = "wasm"
-
-    def inputs(self, guest: Guest) -> list[str]:
-        return ["prebuilt"]
-
-    def build(self, guest: Guest, out: Path) -> None:
-        out.write_bytes(guest.source.read_bytes())
