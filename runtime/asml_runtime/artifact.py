@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asml_runtime.errors import LoadError
+
 RECORD_FORMAT = 1
 ABI_VERSION = 1
 RECORD_FILE = "module.json"
@@ -24,7 +26,7 @@ WASM_FILE = "module.wasm"
 PRECOMPILED_FILE = "module.bin"
 
 
-class ArtifactError(Exception):
+class ArtifactError(LoadError):
     """The artifact does not match its record, or the record does not match this runtime."""
 
 

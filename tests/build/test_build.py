@@ -11,6 +11,7 @@ import pytest
 from asml.build import pipeline
 from asml.build.guests import base as guest_base
 from asml.build.pipeline import BuildErrors, Builder
+from asml_runtime.artifact import ArtifactError
 from asml.manifest import load_project
 from asml.scaffold.languages import hello_response
 from tests.build.runner import GUEST_WAT, run_artifact, wat_guest
@@ -76,7 +77,11 @@ def test_arm64_ships_wasm_and_says_why(matrix: Path, run_asml: RunAsml) -> None:
     record = json.loads((matrix / ".asml/build/api/arm/module.json").read_text())
     assert (record["precompiled"], record["artifact"]["file"]) == (False, "module.wasm")
     assert record["target"]["architecture"] == "arm64"
-    assert run_artifact(matrix / ".asml/build/api/arm") == hello_response("hello").encode()
+    hello = json.loads((matrix / ".asml/build/api/hello/module.json").read_text())
+    assert record["wasm"]["sha256"] == hello["wasm"]["sha256"]  # the same guest, not compiled
+    # This x86_64 host must refuse it, before any engine is built for a foreign target.
+    with pytest.raises(ArtifactError, match="built for architecture arm64, but this runtime has"):
+        run_artifact(matrix / ".asml/build/api/arm")
 
 
 def test_a_warm_build_runs_no_compiler(matrix: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asml.build.guests.base import BuildFailed, Guest
 from asml.build.wasm_info import WasmFormatError, WasmInfo, read_wasm_info
+from asml_runtime.abi import ALLOC_EXPORT
 
 # What a guest may import: the asml host ABI and WASI preview 1 (its output goes to the log).
 ALLOWED_IMPORT_MODULES = ("asml", "wasi_snapshot_preview1")
@@ -19,6 +20,12 @@ def check_guest(guest: Guest, data: bytes) -> WasmInfo:
             guest,
             f"the module does not export a function named `{guest.handler}`; export it, or set"
             " `handler` in service.toml to the name it has",
+        )
+    if not info.exported(ALLOC_EXPORT, "func"):
+        raise BuildFailed(
+            guest,
+            f"the module does not export `{ALLOC_EXPORT}`, which the runtime writes events"
+            " into; use the guest SDK (see docs/abi.md)",
         )
     if info.imported_memory():
         raise BuildFailed(

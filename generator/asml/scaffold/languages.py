@@ -20,9 +20,13 @@ _FILES: dict[str, tuple[str, ...]] = {
 SCAFFOLD_LANGUAGES: tuple[str, ...] = tuple(_FILES)
 
 
+def hello_body(function: str) -> str:
+    return json.dumps({"message": f"Hello from {function}!"}, separators=(",", ":"))
+
+
 def hello_response(function: str) -> str:
     """An API Gateway proxy response greeting the caller, as compact JSON."""
-    body = json.dumps({"message": f"Hello from {function}!"}, separators=(",", ":"))
+    body = hello_body(function)
     response = {
         "statusCode": 200,
         "headers": {"content-type": "application/json"},
@@ -33,7 +37,12 @@ def hello_response(function: str) -> str:
 
 def function_files(language: str, function: str, handler: str = "handler") -> dict[str, str]:
     """Relative path -> contents of a hello function's source tree."""
-    context = {"function": function, "handler": handler, "response": hello_response(function)}
+    context = {
+        "function": function,
+        "handler": handler,
+        "response": hello_response(function),
+        "body": hello_body(function),
+    }
     files = {}
     for template in _FILES[language]:
         target = PurePosixPath(template).with_suffix("").as_posix()

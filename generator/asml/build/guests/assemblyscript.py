@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asml.build import toolchains
+from asml_sdk import sdk_dir, sdk_digest
 from asml.build.guests.base import BuildFailed, Guest, run_tool
 
 # --use abort= : compile `abort` to a trap instead of importing env.abort, which asml does not
@@ -17,7 +18,7 @@ class AssemblyScriptBuilder:
     language = "assemblyscript"
 
     def inputs(self, guest: Guest) -> list[str]:
-        return [toolchains.npm().identity, *_FLAGS]
+        return [toolchains.npm().identity, f"sdk:{sdk_digest('assemblyscript')}", *_FLAGS]
 
     def build(self, guest: Guest, out: Path) -> None:
         if not (guest.source / "package.json").is_file():
@@ -34,4 +35,6 @@ class AssemblyScriptBuilder:
             if not asc.exists():
                 raise BuildFailed(guest, "npm install did not provide asc; add assemblyscript"
                                   " to devDependencies in package.json")  # fmt: skip
-        run_tool(guest, [str(asc), _ENTRY, "--outFile", str(out), *_FLAGS], cwd=guest.source)
+        # --path: `import ... from "asml"` resolves to the SDK (sdk/.../asml/package.json).
+        sdk = ["--path", str(sdk_dir("assemblyscript"))]
+        run_tool(guest, [str(asc), _ENTRY, "--outFile", str(out), *_FLAGS, *sdk], cwd=guest.source)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asml.build import toolchains
+from asml_sdk import sdk_dir, sdk_digest
 from asml.build.guests.base import BuildFailed, Guest, run_tool, sources_with_suffix
 
 _C_SUFFIXES = (".c",)
@@ -23,6 +24,8 @@ class CBuilder:
         self._cpp = language == "cpp"
 
     def _flags(self, guest: Guest) -> list[str]:
+        # The SDK's include path is a build-machine path: keep it out of the cache key, which
+        # carries the SDK's content hash instead (see inputs()).
         flags = [*_COMMON, f"-Wl,--export={guest.handler}", "-I", "."]
         if self._cpp:
             flags += ["-std=c++17", "-fno-exceptions"]
@@ -30,7 +33,7 @@ class CBuilder:
 
     def inputs(self, guest: Guest) -> list[str]:
         tool, _ = toolchains.c_compiler(self._cpp)
-        return [tool.identity, *self._flags(guest)]
+        return [tool.identity, f"sdk:{sdk_digest('c')}", *self._flags(guest)]
 
     def build(self, guest: Guest, out: Path) -> None:
         suffixes = _CPP_SUFFIXES if self._cpp else _C_SUFFIXES
@@ -39,5 +42,6 @@ class CBuilder:
             raise BuildFailed(guest, f"no {' / '.join(suffixes)} files to compile")
         _, command = toolchains.c_compiler(self._cpp)
         relative = [p.relative_to(guest.source).as_posix() for p in files]
-        argv = [*command, *self._flags(guest), "-o", str(out), *relative]
+        sdk = ["-I", str(sdk_dir("c"))]
+        argv = [*command, *self._flags(guest), *sdk, "-o", str(out), *relative]
         run_tool(guest, argv, cwd=guest.source)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from asml.build import toolchains
+from asml_sdk import sdk_dir, sdk_digest
 from asml.build.guests.base import BuildFailed, Guest, run_tool
 
 if sys.version_info >= (3, 11):
@@ -34,7 +35,7 @@ class RustBuilder:
     language = "rust"
 
     def inputs(self, guest: Guest) -> list[str]:
-        return [toolchains.rustc().identity, *_FLAGS]
+        return [toolchains.rustc().identity, f"sdk:{sdk_digest('rust')}", *_FLAGS]
 
     def build(self, guest: Guest, out: Path) -> None:
         manifest = _cargo_manifest(guest)
@@ -51,6 +52,7 @@ class RustBuilder:
         if not (guest.source / root).is_file():
             raise BuildFailed(guest, f"{root} does not exist; a Rust guest is a library crate")
         name = str(library.get("name") or package.get("name") or "guest").replace("-", "_")
+        sdk = self._sdk(guest, out.parent)
         argv = [
             *toolchains.rustc().command,
             f"--edition={package.get('edition', '2021')}",
@@ -58,11 +60,34 @@ class RustBuilder:
             *_FLAGS,
             # Keep the build directory out of the module, so every checkout builds the same bytes.
             f"--remap-path-prefix={guest.source}=.",
+            f"--extern=asml={sdk}",
             "-o",
             str(out),
             root,
         ]
         run_tool(guest, argv, cwd=guest.source)
+
+
+    @staticmethod
+    def _sdk(guest: Guest, scratch: Path) -> Path:
+        """The SDK compiled as the crate `asml`, for `--extern`."""
+        rlib = scratch / "libasml.rlib"
+        source = sdk_dir("rust") / "asml.rs"
+        argv = [
+            *toolchains.rustc().command,
+            "--edition=2021",
+            "--crate-type=rlib",
+            "--crate-name=asml",
+            "--target=wasm32-wasi",
+            "-Copt-level=3",
+            "-Cpanic=abort",
+            f"--remap-path-prefix={source.parent}=asml",
+            "-o",
+            str(rlib),
+            str(source),
+        ]
+        run_tool(guest, argv, cwd=scratch)
+        return rlib
 
 
 def _cargo_manifest(guest: Guest) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""A loaded function: verify once, deserialize once, then run events.
+
+The artifact is verified against its record and deserialized once per process (on Lambda,
+once per execution environment, during the init phase). The instance is reused across events
+and dropped after any failure; docs/abi.md says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from asml_runtime import engines
+from asml_runtime.abi import Host
+from asml_runtime.artifact import read_record, verify
+from asml_runtime.engines import Instance
+from asml_runtime.errors import AbiViolation, GuestFailure, GuestTrap, RuntimeFailure
+from asml_runtime.iomods import IomodClient
+
+log = logging.getLogger("asml.runtime")
+
+
+def _installed(package: str) -> str | None:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+class Function:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        iomods: IomodClient | None = None,
+        memory_limit: int | None = None,
+    ) -> None:
+        probe = read_record(directory)
+        record, data = verify(
+            directory,
+            engine_package=probe.engine.package,
+            engine_version=_installed(probe.engine.package) or "not installed",
+            architecture=engines.host_architecture(),
+        )
+        self.record = record
+        self.name = record.function
+        self.host = Host(record.function, iomods)
+        self.module = engines.load(record, data, self.host, memory_limit=memory_limit)
+        self._instance: Instance | None = None
+
+    def invoke(self, event: bytes, *, timeout: float | None = None) -> bytes:
+        """Run one event; the guest's response, or a :class:`RuntimeFailure`."""
+        invocation = self.host.begin()
+        instance = self._instance or self.module.instantiate()
+        self._instance = None
+        try:
+            status = instance.call(event, timeout)
+        except RuntimeFailure as failure:
+            if isinstance(failure, GuestTrap) and failure.backtrace:
+                log.error("%s: %s\nguest backtrace:\n%s", self.name, failure, failure.backtrace)
+            raise
+        if invocation.failure is not None:
+            raise GuestFailure(invocation.failure)
+        if status != 0:
+            raise GuestFailure(f"the handler returned {status} without a failure message")
+        if invocation.response is None:
+            raise AbiViolation("the handler returned 0 without calling asml.success")
+        self._instance = instance
+        return invocation.response

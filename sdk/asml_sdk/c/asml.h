@@ -1,0 +1,202 @@
+/*
+ * asml.h: the asml guest SDK for C and C++ (guest ABI version 1, see docs/abi.md).
+ *
+ * One header, no other files. `asml build` puts it on the include path.
+ *
+ *     #include <asml.h>
+ *
+ *     ASML_HANDLER(handler) {
+ *         asml_log_info("hello was called");
+ *         return asml_http_json(200, "{\"message\":\"hello\"}");
+ *     }
+ *
+ * A handler gets the event (JSON: an API Gateway HTTP API payload 2.0 event for HTTP
+ * functions) and must end with exactly one asml_respond / asml_http_* / asml_fail.
+ * Guests reach the network only through IOmods: asml_iomod_call().
+ */
+#ifndef ASML_H
+#define ASML_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ASML_ABI_VERSION 1
+#define ASML_IMPORT(name) __attribute__((import_module("asml"), import_name(#name)))
+
+/* ---- the raw ABI ------------------------------------------------------------------ */
+ASML_IMPORT(success) void asml_abi_success(const void *ptr, uint32_t len);
+ASML_IMPORT(failure) void asml_abi_failure(const void *ptr, uint32_t len);
+ASML_IMPORT(log) void asml_abi_log(int32_t level, const void *ptr, uint32_t len);
+ASML_IMPORT(clock_ms) int64_t asml_clock_ms(void);
+ASML_IMPORT(iomod_invoke) int32_t asml_abi_iomod_invoke(const void *call, uint32_t call_len,
+                                                        const void *input, uint32_t input_len);
+ASML_IMPORT(iomod_poll) int32_t asml_iomod_poll(int32_t id);
+ASML_IMPORT(iomod_wait) int32_t asml_iomod_wait(int32_t id, int32_t timeout_ms);
+ASML_IMPORT(iomod_result_len) int32_t asml_iomod_result_len(int32_t id);
+ASML_IMPORT(iomod_read) int32_t asml_iomod_read(int32_t id, void *ptr);
+
+/* The block the host writes events into. Weak, so the header can be in several files. */
+__attribute__((export_name("asml_alloc"), weak)) void *asml_alloc(uint32_t size) {
+    return malloc(size ? size : 1);
+}
+
+/* ---- events and handlers ------------------------------------------------------------ */
+typedef struct {
+    const char *data; /* the event, JSON, not NUL-terminated */
+    uint32_t len;
+} asml_event;
+
+#ifdef __cplusplus
+#define ASML_EXTERN_C extern "C"
+#else
+#define ASML_EXTERN_C
+#endif
+
+/* Defines the exported handler NAME; the body gets `const asml_event *event`. */
+#define ASML_HANDLER(name)                                                                  \
+    static int32_t name##_body(const asml_event *event);                                 \
+    ASML_EXTERN_C __attribute__((export_name(#name))) int32_t name(const char *data,      \
+                                                                   uint32_t len);        \
+    ASML_EXTERN_C int32_t name(const char *data, uint32_t len) {                          \
+        asml_event event = {data, len};                                                  \
+        return name##_body(&event);                                                      \
+    }                                                                                    \
+    static int32_t name##_body(const asml_event *event)
+
+/* ---- results: each returns the value the handler should return ---------------------- */
+static inline int32_t asml_respond(const void *data, size_t len) {
+    asml_abi_success(data, (uint32_t)len);
+    return 0;
+}
+
+static inline int32_t asml_fail(const char *message) {
+    asml_abi_failure(message, (uint32_t)strlen(message));
+    return 1;
+}
+
+/* Appends `text` to `out` as the inside of a JSON string; returns the new length. */
+static inline size_t asml_json_escape(char *out, size_t at, const char *text, size_t len) {
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"' || c == '\\') {
+            out[at++] = '\\';
+            out[at++] = (char)c;
+        } else if (c < 0x20) {
+            out[at++] = '\\';
+            out[at++] = 'u';
+            out[at++] = '0';
+            out[at++] = '0';
+            out[at++] = hex[c >> 4];
+            out[at++] = hex[c & 15];
+        } else {
+            out[at++] = (char)c;
+        }
+    }
+    return at;
+}
+
+/* A Lambda proxy response with a text body of `len` bytes. */
+static inline int32_t asml_http_response(int status, const char *content_type, const char *body,
+                                         size_t len) {
+    size_t cap = 96 + strlen(content_type) * 6 + len * 6;
+    char *out = (char *)malloc(cap);
+    if (!out) return asml_fail("asml_http_response: out of memory");
+    size_t at = 0;
+    const char *head = "{\"statusCode\":";
+    memcpy(out + at, head, strlen(head));
+    at += strlen(head);
+    char digits[12];
+    int n = 0, s = status < 0 ? 0 : status;
+    do { digits[n++] = (char)('0' + s % 10); s /= 10; } while (s && n < 11);
+    while (n) out[at++] = digits[--n];
+    const char *mid = ",\"headers\":{\"content-type\":\"";
+    memcpy(out + at, mid, strlen(mid));
+    at += strlen(mid);
+    at = asml_json_escape(out, at, content_type, strlen(content_type));
+    const char *body_key = "\"},\"body\":\"";
+    memcpy(out + at, body_key, strlen(body_key));
+    at += strlen(body_key);
+    at = asml_json_escape(out, at, body, len);
+    out[at++] = '"';
+    out[at++] = '}';
+    asml_respond(out, at);
+    free(out);
+    return 0;
+}
+
+/* 200-style JSON answers: `json` is the body, already JSON text. */
+static inline int32_t asml_http_json(int status, const char *json) {
+    return asml_http_response(status, "application/json", json, strlen(json));
+}
+
+static inline int32_t asml_http_not_found(void) {
+    return asml_http_json(404, "{\"error\":\"not found\"}");
+}
+
+/* An error answer {"error": message}, e.g. asml_http_error(400, "missing id"). */
+static inline int32_t asml_http_error(int status, const char *message) {
+    size_t len = strlen(message);
+    char *json = (char *)malloc(len * 6 + 16);
+    if (!json) return asml_fail("asml_http_error: out of memory");
+    size_t at = 0;
+    memcpy(json, "{\"error\":\"", 10);
+    at = asml_json_escape(json, 10, message, len);
+    json[at++] = '"';
+    json[at++] = '}';
+    json[at] = 0;
+    asml_http_json(status, json);
+    free(json);
+    return 0;
+}
+
+/* ---- logging ----------------------------------------------------------------------- */
+enum { ASML_DEBUG = 0, ASML_INFO = 1, ASML_WARN = 2, ASML_ERROR = 3 };
+
+static inline void asml_log(int32_t level, const char *message) {
+    asml_abi_log(level, message, (uint32_t)strlen(message));
+}
+static inline void asml_log_info(const char *message) { asml_log(ASML_INFO, message); }
+static inline void asml_log_error(const char *message) { asml_log(ASML_ERROR, message); }
+
+/* ---- IOmods ------------------------------------------------------------------------ */
+/* Starts a call such as "akkoro.std.crypto.uuid4"; returns its id, or -1. */
+static inline int32_t asml_iomod_start(const char *call, const void *input, size_t input_len) {
+    return asml_abi_iomod_invoke(call, (uint32_t)strlen(call), input, (uint32_t)input_len);
+}
+
+/* Waits for a call started with asml_iomod_start. On 0 (success) or 1 (the IOmod reported an
+ * error), *result is a malloc'd, NUL-terminated copy of the answer (free it); -1 otherwise. */
+static inline int32_t asml_iomod_finish(int32_t id, int32_t timeout_ms, char **result,
+                                        size_t *result_len) {
+    int32_t status = asml_iomod_wait(id, timeout_ms);
+    if (status != 1 && status != 2) return -1;
+    int32_t len = asml_iomod_result_len(id);
+    if (len < 0) return -1;
+    char *buffer = (char *)malloc((size_t)len + 1);
+    if (!buffer) return -1;
+    asml_iomod_read(id, buffer);
+    buffer[len] = 0;
+    *result = buffer;
+    if (result_len) *result_len = (size_t)len;
+    return status == 1 ? 0 : 1;
+}
+
+/* One blocking call: start, wait up to 30 s, read. Same results as asml_iomod_finish. */
+static inline int32_t asml_iomod_call(const char *call, const void *input, size_t input_len,
+                                      char **result, size_t *result_len) {
+    int32_t id = asml_iomod_start(call, input, input_len);
+    if (id < 0) return -1;
+    return asml_iomod_finish(id, 30000, result, result_len);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ASML_H */

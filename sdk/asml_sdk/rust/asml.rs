@@ -1,0 +1,144 @@
+//! The asml guest SDK for Rust (guest ABI version 1, see docs/abi.md). Standard library only.
+//!
+//! `asml build` compiles it as the crate `asml` and links it into every Rust guest:
+//!
+//! ```ignore
+//! asml::handler!(handler, |event| {
+//!     // `event: &[u8]` is JSON: an API Gateway payload 2.0 event for HTTP functions
+//!     asml::log_info("saying hello");
+//!     asml::http_json(200, r#"{"message":"hello"}"#)
+//! });
+//! ```
+//!
+//! A handler must end with exactly one `respond` / `http_*` / `fail`. Guests reach the
+//! network only through IOmods: `asml::iomod_call`.
+
+pub const ABI_VERSION: u32 = 1;
+
+mod abi {
+    #[link(wasm_import_module = "asml")]
+    extern "C" {
+        pub fn success(ptr: *const u8, len: usize);
+        pub fn failure(ptr: *const u8, len: usize);
+        pub fn log(level: i32, ptr: *const u8, len: usize);
+        pub fn clock_ms() -> i64;
+        pub fn iomod_invoke(call: *const u8, call_len: usize, input: *const u8, input_len: usize) -> i32;
+        pub fn iomod_wait(id: i32, timeout_ms: i32) -> i32;
+        pub fn iomod_result_len(id: i32) -> i32;
+        pub fn iomod_read(id: i32, ptr: *mut u8) -> i32;
+    }
+}
+
+/// The block the host writes events into; the host owns it for the instance's lifetime.
+#[no_mangle]
+pub extern "C" fn asml_alloc(size: usize) -> *mut u8 {
+    let mut block = Vec::<u8>::with_capacity(size.max(1));
+    let pointer = block.as_mut_ptr();
+    std::mem::forget(block);
+    pointer
+}
+
+/// Defines the exported handler `$name`; the closure gets the event as `&[u8]`.
+#[macro_export]
+macro_rules! handler {
+    ($name:ident, |$event:ident| $body:block) => {
+        #[no_mangle]
+        pub extern "C" fn $name(data: *const u8, len: usize) -> i32 {
+            // SAFETY: the host wrote `len` bytes at `data` (a block from asml_alloc).
+            let $event: &[u8] = unsafe { ::std::slice::from_raw_parts(data, len) };
+            $body
+        }
+    };
+}
+
+pub fn respond(data: &[u8]) -> i32 {
+    unsafe { abi::success(data.as_ptr(), data.len()) };
+    0
+}
+
+pub fn fail(message: &str) -> i32 {
+    unsafe { abi::failure(message.as_ptr(), message.len()) };
+    1
+}
+
+#[derive(Clone, Copy)]
+pub enum Level {
+    Debug = 0,
+    Info = 1,
+    Warn = 2,
+    Error = 3,
+}
+
+pub fn log(level: Level, message: &str) {
+    unsafe { abi::log(level as i32, message.as_ptr(), message.len()) };
+}
+
+pub fn log_info(message: &str) {
+    log(Level::Info, message);
+}
+
+/// Milliseconds since the Unix epoch (UTC).
+pub fn clock_ms() -> i64 {
+    unsafe { abi::clock_ms() }
+}
+
+/// `text` as a JSON string literal, quotes included.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Lambda proxy response with a text body.
+pub fn http_response(status: u16, content_type: &str, body: &str) -> i32 {
+    let response = format!(
+        "{{\"statusCode\":{},\"headers\":{{\"content-type\":{}}},\"body\":{}}}",
+        status,
+        json_string(content_type),
+        json_string(body)
+    );
+    respond(response.as_bytes())
+}
+
+/// An answer whose body is JSON text.
+pub fn http_json(status: u16, json: &str) -> i32 {
+    http_response(status, "application/json", json)
+}
+
+pub fn http_not_found() -> i32 {
+    http_json(404, r#"{"error":"not found"}"#)
+}
+
+pub fn http_error(status: u16, message: &str) -> i32 {
+    http_json(status, &format!("{{\"error\":{}}}", json_string(message)))
+}
+
+/// Calls an IOmod (e.g. "akkoro.std.crypto.uuid4") and waits up to 30 s for its answer.
+/// `Err` carries the IOmod's error message, or says the call is not available.
+pub fn iomod_call(call: &str, input: &[u8]) -> Result<Vec<u8>, String> {
+    let id = unsafe { abi::iomod_invoke(call.as_ptr(), call.len(), input.as_ptr(), input.len()) };
+    if id < 0 {
+        return Err(format!("{} is not available to this function", call));
+    }
+    let status = unsafe { abi::iomod_wait(id, 30_000) };
+    if status != 1 && status != 2 {
+        return Err(format!("{} did not answer in time", call));
+    }
+    let len = unsafe { abi::iomod_result_len(id) };
+    let mut result = vec![0u8; len.max(0) as usize];
+    unsafe { abi::iomod_read(id, result.as_mut_ptr()) };
+    if status == 1 {
+        Ok(result)
+    } else {
+        Err(String::from_utf8_lossy(&result).into_owned())
+    }
+}
