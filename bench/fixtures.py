@@ -37,12 +37,9 @@ def many_functions_project(parent: Path, count: int, *, engine: str = "wasmer-ll
         name = f"f{index:03d}"
         (services / name).mkdir(parents=True)
         (services / name / "main.c").write_text(
-            "#include <stdint.h>\n"
-            '__attribute__((import_module("asml"), import_name("success")))\n'
-            "extern void asml_success(const char *p, uint32_t n);\n"
+            "#include <asml.h>\n"
             f'static const char R[] = "{{\\"n\\":{index}}}";\n'
-            '__attribute__((export_name("handler"))) int32_t handler(void)'
-            " { asml_success(R, sizeof R - 1); return 0; }\n"
+            "ASML_HANDLER(handler) { (void)event; return asml_respond(R, sizeof R - 1); }\n"
         )
         functions.append(f'[functions.{name}]\nlanguage = "c"\n')
     (services / "service.toml").write_text("\n".join(functions))
