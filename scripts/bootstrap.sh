@@ -83,6 +83,22 @@ quiet_pip "$venv/bin/python" -m pip install --quiet --upgrade pip
 say "installing asml[$extras] (editable)"
 quiet_pip "$venv/bin/python" -m pip install --quiet -e ".[$extras]"
 
+# The AWS Lambda Runtime Interface Emulator, for tests: the aws-sam-cli wheel ships its binaries.
+install_rie() {
+    local arch wheel_dir
+    arch=$(uname -m); [[ "$arch" == "aarch64" ]] && arch=arm64
+    wheel_dir=$(mktemp -d)
+    quiet_pip "$venv/bin/python" -m pip download --quiet --no-deps --only-binary=:all: \
+        "aws-sam-cli==$SAM_CLI_VERSION" -d "$wheel_dir" || die "cannot download aws-sam-cli (for the Lambda emulator)"
+    unzip -q -j -o "$wheel_dir"/aws_sam_cli-*.whl "samcli/local/rapid/aws-lambda-rie-$arch" -d "$wheel_dir" \
+        || die "the aws-sam-cli wheel has no aws-lambda-rie-$arch"
+    install -m 0755 "$wheel_dir/aws-lambda-rie-$arch" "$venv/bin/aws-lambda-rie"
+    rm -rf "$wheel_dir"
+}
+SAM_CLI_VERSION=1.170.0
+say "installing the Lambda runtime interface emulator (aws-sam-cli $SAM_CLI_VERSION)"
+install_rie
+
 if (( ! compat )); then
     if [[ "$(uname -m)" != "x86_64" ]]; then
         die "the wasmer engines need an x86_64 machine (this is $(uname -m))"

@@ -1,0 +1,72 @@
+"""The AWS Lambda entry point: ``handler = "asml_runtime.lambda_handler.handler"``.
+
+The runtime layer puts this package on the function's path; the function's own zip holds only
+``module.bin`` (or ``module.wasm``) and its record ``module.json``, at ``LAMBDA_TASK_ROOT``.
+
+Importing this module is Lambda's init phase: the artifact is verified and deserialized then,
+once per execution environment, and a bad artifact fails the init with the reason instead of
+crashing. Each event is serialised to JSON, handed to the guest, and its answer returned;
+a trap or a reported failure raises, so Lambda returns an error at once (errorType
+GuestTrap, GuestFailure, AbiViolation or GuestTimeout) instead of waiting for the timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from asml_runtime.errors import LoadError, RuntimeFailure
+from asml_runtime.function import Function
+
+log = logging.getLogger("asml.runtime")
+
+# Lambda counts the Python process and the runtime against the function's memory too.
+RUNTIME_SHARE_MB = 48
+# Stop the guest this long before Lambda would, so the error can still be reported.
+DEADLINE_MARGIN_S = 0.05
+
+
+def _configure_logging() -> None:
+    level = os.environ.get("ASML_LOG_LEVEL", "INFO").upper()
+    logging.getLogger("asml").setLevel(getattr(logging, level, logging.INFO))
+    if not logging.getLogger().handlers:  # outside Lambda's own runtime (e.g. locally)
+        logging.basicConfig(format="%(levelname)s %(name)s %(message)s")
+
+
+def memory_limit() -> int | None:
+    """Bytes the guest may use: the function's memory less the runtime's own share."""
+    size = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+    if not size or not size.isdigit():
+        return None
+    return max(16, int(size) - RUNTIME_SHARE_MB) << 20
+
+
+def _load() -> Function:
+    root = Path(os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", "."))
+    try:
+        return Function(root, memory_limit=memory_limit())
+    except LoadError as error:
+        log.error("cannot load the function in %s: %s", root, error)
+        raise
+
+
+_configure_logging()
+function = _load()
+
+
+def handler(event: Any, context: Any) -> Any:
+    data = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else None
+    timeout = max(0.001, remaining - DEADLINE_MARGIN_S) if remaining is not None else None
+    try:
+        response = function.invoke(data, timeout=timeout)
+    except RuntimeFailure as failure:
+        log.error("%s: %s: %s", function.name, failure.kind, failure)
+        raise
+    try:
+        return json.loads(response)
+    except ValueError:
+        return response.decode("utf-8", "replace")
