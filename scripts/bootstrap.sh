@@ -68,7 +68,7 @@ ensure_system_packages() {
 }
 
 extras=dev
-(( compat )) && extras=test
+(( compat )) && extras=test,toolchains
 (( compat )) || ensure_system_packages
 stamp="$venv/.asml-bootstrap"
 fingerprint=$( { "$python" -VV; echo "$extras"; cat pyproject.toml scripts/bootstrap.sh generator/asml/toolchain/wasmer_llvm.py; } | sha256sum | cut -d' ' -f1)

@@ -47,10 +47,16 @@ def memory_limit() -> int | None:
 def _load() -> Function:
     root = Path(os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", "."))
     try:
-        return Function(root, memory_limit=memory_limit())
+        function = Function(root, memory_limit=memory_limit())
     except LoadError as error:
         log.error("cannot load the function in %s: %s", root, error)
         raise
+    engine = function.record.engine
+    log.debug(
+        "%s: asml_runtime from %s, %s %s", function.name, Path(__file__).parent, engine.name,
+        engine.version,
+    )  # fmt: skip
+    return function
 
 
 _configure_logging()

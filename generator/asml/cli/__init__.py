@@ -65,12 +65,13 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    from asml.cli import build, check, init, make, schema
+    from asml.cli import build, check, init, make, package, schema
 
     cli.add_command(init.init)
     cli.add_command(make.make)
     cli.add_command(check.check)
     cli.add_command(build.build)
+    cli.add_command(package.package_command)
     cli.add_command(schema.schema)
 
 

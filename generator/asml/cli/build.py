@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from types import TracebackType
 
 import click
@@ -14,7 +15,7 @@ from asml.build.pipeline import Builder, FunctionResult
 from asml.cli.context import project_root
 from asml.cli.output import print_problems
 from asml.errors import AsmlError
-from asml.manifest import load_project
+from asml.manifest import Project, load_project
 
 
 class ProgressReporter:
@@ -65,12 +66,12 @@ class ProgressReporter:
         self._done(function)
 
 
-def _size(count: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if count < 1024 or unit == "MB":
-            return f"{count} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1024  # type: ignore[assignment]
-    return str(count)
+def size(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / (1024 * 1024):.1f} MB"
 
 
 def _status(result: FunctionResult) -> str:
@@ -81,25 +82,10 @@ def _status(result: FunctionResult) -> str:
     return "cached" if not result.built_guest else "built, artifact cached"
 
 
-@click.command()
-@click.argument("functions", nargs=-1, metavar="[SERVICE[.FUNCTION]]...")
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), help="Functions built at once. Default: CPU count."
-)
-@click.pass_context
-def build(ctx: click.Context, functions: tuple[str, ...], jobs: int | None) -> None:
-    """Build functions to .wasm and precompile them for Lambda.
-
-    Builds every function, or the services and functions named. Unchanged functions
-    come from the cache in .asml/cache, so a second build compiles nothing. Results go
-    to .asml/build/<service>/<function>/: module.wasm, module.bin (native code) and
-    module.json, the record the runtime verifies before loading.
-
-    \b
-    Example:
-      asml build
-      asml build api.hello --jobs 1
-    """
+def run_build(
+    ctx: click.Context, functions: Sequence[str], jobs: int | None
+) -> tuple[Project, list[FunctionResult]]:
+    """Load the project and build, showing progress and then a table; shared with package."""
     project = load_project(project_root(ctx))
     print_problems(project.warnings)
     console = Console(stderr=True)
@@ -114,11 +100,38 @@ def build(ctx: click.Context, functions: tuple[str, ...], jobs: int | None) -> N
             result.language,
             result.engine,
             result.architecture,
-            _size(result.wasm_size),
-            _size(result.artifact_size) if result.precompiled else "-",
+            size(result.wasm_size),
+            size(result.artifact_size) if result.precompiled else "-",
             _status(result),
         )
     Console(width=120).print(table)
     for result in results:
         if result.note:
             click.echo(f"note: {result.function}: {result.note}")
+    return project, results
+
+
+functions_argument = click.argument("functions", nargs=-1, metavar="[SERVICE[.FUNCTION]]...")
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Functions built at once. Default: CPU count."
+)
+
+
+@click.command()
+@functions_argument
+@jobs_option
+@click.pass_context
+def build(ctx: click.Context, functions: tuple[str, ...], jobs: int | None) -> None:
+    """Build functions to .wasm and precompile them for Lambda.
+
+    Builds every function, or the services and functions named. Unchanged functions
+    come from the cache in .asml/cache, so a second build compiles nothing. Results go
+    to .asml/build/<service>/<function>/: module.wasm, module.bin (native code) and
+    module.json, the record the runtime verifies before loading.
+
+    \b
+    Example:
+      asml build
+      asml build api.hello --jobs 1
+    """
+    run_build(ctx, functions, jobs)
