@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench import build
+from bench import build, runtime
 from bench.harness import machine
 
-AREAS = {"build": build.tables}
+AREAS = {"build": build.tables, "runtime": runtime.tables}
 
 
 def main() -> int:

@@ -47,3 +47,30 @@ def many_functions_project(parent: Path, count: int, *, engine: str = "wasmer-ll
         f'[project]\nname = "many"\nengine = "{engine}"\nservices = ["api"]\n'
     )
     return root
+
+
+def big_module_source(functions: int) -> str:
+    """A C guest of ``functions`` distinct functions, all reachable: ~120 bytes of wasm each.
+
+    It stands in for a real, large function (the issues' "600 KB module") in cold-start
+    measurements: what costs there is the size of the code to load, not what it does.
+    """
+    lines = ["#include <asml.h>", ""]
+    for index in range(functions):
+        a, b, c = (index * 2654435761) % 2**32, (index * 40503 + 7) % 2**32, index % 31 + 1
+        lines.append(
+            f"__attribute__((noinline)) static uint32_t f{index}(uint32_t x) {{"
+            f" x ^= {a}u; x *= {b | 1}u; x = (x << {c}) | (x >> {32 - c});"
+            f" if (x & 1) x += {index}u; else x ^= x >> 13;"
+            f" x += {c}u * (x >> 7); return x ^ {a >> 3}u; }}"
+        )
+    table = ", ".join(f"f{index}" for index in range(functions))
+    lines += [
+        f"static uint32_t (*const table[{functions}])(uint32_t) = {{{table}}};",
+        "ASML_HANDLER(handler) {",
+        "    uint32_t value = event->len;",
+        f"    for (uint32_t i = 0; i < {functions}; i += 97) value = table[i](value);",
+        '    return asml_http_json(200, value ? "{\\"message\\":\\"big\\"}" : "{}");',
+        "}",
+    ]
+    return "\n".join(lines) + "\n"

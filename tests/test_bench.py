@@ -22,3 +22,7 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "### Precompile per engine" in text
     assert "| hello (c) |" in text
     assert "| warm cache (nothing changed) |" in text
+    assert "### Cold start: fresh process to first response" in text
+    assert "| hello, wasmer-llvm |" in text
+    assert "| geomean vs native | 1.00x |" in text
+    assert "### Runtime layer size" in text
