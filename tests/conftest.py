@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -51,3 +51,17 @@ def run_asml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RunAsml:
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+def add_engine_variants(
+    service_toml: Path, functions: Mapping[str, tuple[str, str]], engines: Sequence[str]
+) -> None:
+    """Append ``[functions.<name>-<engine>]`` for each ``name: (language, source)`` and engine."""
+    blocks = [
+        f'\n[functions.{name}-{engine}]\nlanguage = "{language}"\nsource = "{source}"\n'
+        f'engine = "{engine}"\n'
+        for name, (language, source) in functions.items()
+        for engine in engines
+    ]
+    with service_toml.open("a", encoding="utf-8") as handle:
+        handle.write("".join(blocks))

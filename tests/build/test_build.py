@@ -15,7 +15,7 @@ from asml_runtime.artifact import ArtifactError
 from asml.manifest import load_project
 from asml.scaffold.languages import hello_response
 from tests.build.runner import GUEST_WAT, run_artifact, wat_guest
-from tests.conftest import RunAsml, write_tree
+from tests.conftest import RunAsml, add_engine_variants, write_tree
 
 pytestmark = pytest.mark.wasmer
 
@@ -33,15 +33,12 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = init_project(parent / "matrix", InitOptions(language="c", engine="wasmtime"))
     for language in LANGUAGES:
         add_function(root, "api", language.replace("assemblyscript", "as"), language, None)
-    service = root / "services/api/service.toml"
-    extra = [
-        f'\n[functions.{lang.replace("assemblyscript", "as")}-{engine}]\n'
-        f'language = "{lang}"\nsource = "{lang.replace("assemblyscript", "as")}"\n'
-        f'engine = "{engine}"\n'
-        for lang in LANGUAGES
-        for engine in ENGINES
-    ]
-    service.write_text(service.read_text() + "".join(extra))
+    short = {lang: lang.replace("assemblyscript", "as") for lang in LANGUAGES}
+    add_engine_variants(
+        root / "services/api/service.toml",
+        {short[lang]: (lang, short[lang]) for lang in LANGUAGES},
+        ENGINES,
+    )
     Builder(load_project(root)).build()
     return root
 

@@ -13,6 +13,7 @@ import pytest
 
 from asml.build.pipeline import BUILD_DIR, Builder
 from asml.manifest import load_project
+from tests.conftest import add_engine_variants
 
 GUESTS = Path(__file__).parent / "guests"
 
@@ -36,13 +37,11 @@ def guests(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("runtime") / "guests"
     service = root / "services" / "t"
     shutil.copytree(GUESTS, service / "src")
-    functions = [
-        f'[functions.{wat.stem}-{engine}]\nlanguage = "wat"\nsource = "src/{wat.name}"\n'
-        f'engine = "{engine}"\n'
-        for wat in sorted(GUESTS.glob("*.wat"))
-        for engine in AVAILABLE_ENGINES
-    ]
-    (service / "service.toml").write_text("\n".join(functions), encoding="utf-8")
+    add_engine_variants(
+        service / "service.toml",
+        {wat.stem: ("wat", f"src/{wat.name}") for wat in sorted(GUESTS.glob("*.wat"))},
+        AVAILABLE_ENGINES,
+    )
     (root / "assemblylift.toml").write_text(
         '[project]\nname = "rt"\nservices = ["t"]\n', encoding="utf-8"
     )

@@ -23,6 +23,7 @@ from asml.package.runtime_layer import build_runtime_layer
 from asml.scaffold.edit import add_function
 from asml.scaffold.languages import hello_body
 from asml.scaffold.project import InitOptions, init_project
+from tests.conftest import add_engine_variants
 from tests.lambda_emulator import Emulator, lambda_emulator
 from tests.runtime.conftest import AVAILABLE_ENGINES, ENGINES
 
@@ -100,16 +101,13 @@ def sdk_hellos(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = init_project(
         tmp_path_factory.mktemp("sdk") / "hellos", InitOptions(language="c", engine="wasmtime")
     )
-    service = root / "services/api/service.toml"
     for language in SDK_LANGUAGES[1:]:
         add_function(root, "api", language, language, None)
-    extra = [
-        f'\n[functions.{language}-{engine}]\nlanguage = "{language}"\n'
-        f'source = "{"hello" if language == "c" else language}"\nengine = "{engine}"\n'
-        for language in SDK_LANGUAGES
-        for engine in AVAILABLE_ENGINES
-    ]
-    service.write_text(service.read_text() + "".join(extra))
+    add_engine_variants(
+        root / "services/api/service.toml",
+        {lang: (lang, "hello" if lang == "c" else lang) for lang in SDK_LANGUAGES},
+        AVAILABLE_ENGINES,
+    )
     Builder(load_project(root)).build()
     return root / BUILD_DIR / "api"
 

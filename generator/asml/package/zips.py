@@ -8,13 +8,14 @@ The file is written beside its destination and renamed into place.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from asml_runtime.artifact import sha256_file
 
 EPOCH = (1980, 1, 1, 0, 0, 0)
 COMPRESSION_LEVEL = 9
@@ -63,7 +64,7 @@ def write_zip(destination: Path, entries: Mapping[str, Path]) -> ZipResult:
                 unpacked += len(data)
                 archive.writestr(info, data, compresslevel=COMPRESSION_LEVEL)
         temporary.chmod(0o644)
-        digest = _sha256(temporary)
+        digest = sha256_file(temporary)
         temporary.replace(destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -76,12 +77,4 @@ def read_result(path: Path) -> ZipResult:
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         unpacked = sum(i.file_size for i in infos)
-    return ZipResult(path, path.stat().st_size, unpacked, _sha256(path), len(infos))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return ZipResult(path, path.stat().st_size, unpacked, sha256_file(path), len(infos))
