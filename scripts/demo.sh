@@ -20,6 +20,11 @@ run "$asml" make function api.echo --lang wat --http "POST /echo"
 step "cat services/users/service.toml"; cat services/users/service.toml
 run "$asml" check
 
+say "build every function to wasm, precompile it for Lambda, and package zips and the runtime layer"
+run "$asml" build
+run "$asml" build  # nothing changed: everything comes from the cache
+run "$asml" package
+
 say "a mistake: an unknown HTTP method and a route that clashes"
 cat >> services/users/service.toml <<'TOML'
 
