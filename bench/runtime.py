@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.fixtures import big_module_source
-from bench.harness import Table, seconds, size
+from bench.harness import Stats, Table, seconds, size
 
 ENGINES = ("wasmer-llvm", "wasmer-cranelift", "wasmer-singlepass", "wasmtime")
 GUESTS = Path(__file__).parent / "guests"
@@ -275,8 +275,7 @@ def warm_tables(bench: Bench) -> list[Table]:
 
 
 def _p99(samples: object) -> float:
-    ordered = sorted(samples)  # type: ignore[call-overload]
-    return float(ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))])
+    return Stats(tuple(samples)).p99  # type: ignore[call-overload]
 
 
 def compute_table(bench: Bench) -> Table:
