@@ -81,11 +81,11 @@ def build_runtime_layer(spec: LayerSpec, destination: Path, cache_dir: Path) -> 
                 sources, tree / RUNTIME_PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
             )
             write_zip(cached, tree_entries(tree, prefix="python/"))
+    # Copying is no dearer than comparing the two files first, and leaves no half-written zip.
     destination.parent.mkdir(parents=True, exist_ok=True)
-    if not destination.is_file() or destination.read_bytes() != cached.read_bytes():
-        temporary = destination.with_name(f".{destination.name}.tmp")
-        shutil.copyfile(cached, temporary)
-        temporary.replace(destination)
+    temporary = destination.with_name(f".{destination.name}.tmp")
+    shutil.copyfile(cached, temporary)
+    temporary.replace(destination)
     return read_result(destination)
 
 
