@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from asml_runtime.errors import AbiViolation
@@ -50,7 +50,6 @@ class Invocation:
 
     response: bytes | None = None
     failure: str | None = None
-    calls: dict[int, object] = field(default_factory=dict)
 
     @property
     def reported(self) -> bool:
@@ -67,6 +66,7 @@ class Host:
 
     def begin(self) -> Invocation:
         self.current = Invocation()
+        self.iomods.reset()
         return self.current
 
     def _report(self, what: str) -> None:

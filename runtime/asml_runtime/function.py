@@ -66,6 +66,8 @@ class Function:
             if isinstance(failure, GuestTrap) and failure.backtrace:
                 log.error("%s: %s\nguest backtrace:\n%s", self.name, failure, failure.backtrace)
             raise
+        finally:
+            self.host.iomods.reset()  # calls the guest did not wait for are still sent
         if invocation.failure is not None:
             raise GuestFailure(invocation.failure)
         if status != 0:

@@ -1,12 +1,27 @@
 """The runtime's side of IOmod calls, as the guest ABI sees them.
 
 :class:`NoIomods` serves functions that declare no IOmods: every call is refused with -1.
-The IOmod client that talks to real IOmod processes implements the same interface.
+Functions that declare IOmods list them in ``iomods.json`` beside their artifact (``asml
+build`` writes it); :func:`load_iomods` starts them with an
+:class:`~asml_runtime.iomod_host.IomodHost`, found on the IOmod search path:
+``ASML_IOMOD_PATH`` (directories separated by ``:``), else ``/opt/asml/iomods``, where the
+service's IOmod layer puts them on Lambda.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Protocol
+
+from asml_runtime.errors import LoadError
+
+IOMODS_FILE = "iomods.json"
+SEARCH_PATH_ENV = "ASML_IOMOD_PATH"
+LAYER_DIRECTORY = "/opt/asml/iomods"
+CALL_TIMEOUT_ENV = "ASML_IOMOD_CALL_TIMEOUT"
+REGISTER_TIMEOUT_ENV = "ASML_IOMOD_REGISTER_TIMEOUT"
 
 
 class IomodClient(Protocol):
@@ -28,6 +43,10 @@ class IomodClient(Protocol):
 
     def forget(self, identifier: int) -> None: ...
 
+    def reset(self) -> None:
+        """Forget every call: a new event begins."""
+        ...
+
 
 class NoIomods:
     def invoke(self, call: str, data: bytes) -> int:
@@ -44,3 +63,77 @@ class NoIomods:
 
     def forget(self, identifier: int) -> None:
         pass
+
+    def reset(self) -> None:
+        pass
+
+
+class IomodConfigError(LoadError):
+    """The function's IOmods cannot be found or started."""
+
+
+def declared(function_dir: Path) -> list[tuple[str, str]]:
+    """The (coordinates, version) of the IOmods in the function's ``iomods.json``."""
+    path = function_dir / IOMODS_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [(str(entry["coordinates"]), str(entry["version"])) for entry in data["iomods"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise IomodConfigError(f"{path}: unreadable ({error}); rebuild with `asml build`") from None
+
+
+def search_path() -> list[Path]:
+    configured = os.environ.get(SEARCH_PATH_ENV)
+    return (
+        [Path(p) for p in configured.split(os.pathsep) if p]
+        if configured
+        else [Path(LAYER_DIRECTORY)]
+    )
+
+
+def _seconds(variable: str, default: float) -> float:
+    value = os.environ.get(variable)
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise IomodConfigError(f"{variable}={value!r} is not a number of seconds") from None
+
+
+def load_iomods(function_dir: Path) -> IomodClient:
+    """Start the IOmods the function declares, or :class:`NoIomods` if it declares none."""
+    wanted = declared(function_dir)
+    if not wanted:
+        return NoIomods()
+    # Only functions with IOmods pay for the protocol (pycapnp, from the IOmod layer).
+    from asml_iomods import manifest as manifests
+    from asml_runtime import iomod_host
+
+    found = []
+    for coordinates, version in wanted:
+        directory = next(
+            (d / coordinates for d in search_path() if (d / coordinates).is_dir()), None
+        )
+        if directory is None:
+            places = ", ".join(str(p) for p in search_path())
+            raise IomodConfigError(
+                f"IOmod {coordinates} is not installed in {places} (is the service's IOmod layer"
+                f" attached? locally, set {SEARCH_PATH_ENV})"
+            )
+        try:
+            manifest = manifests.read(directory)
+        except manifests.ManifestError as error:
+            raise IomodConfigError(str(error)) from None
+        if manifest.version != version:
+            raise IomodConfigError(
+                f"{directory}: IOmod {coordinates} is version {manifest.version}; the function"
+                f" was built for {version}. Rebuild and redeploy the service."
+            )
+        found.append((manifest, directory))
+    host = iomod_host.IomodHost(
+        found,
+        call_timeout=_seconds(CALL_TIMEOUT_ENV, iomod_host.CALL_TIMEOUT_S),
+        register_timeout=_seconds(REGISTER_TIMEOUT_ENV, iomod_host.REGISTER_TIMEOUT_S),
+    ).start()
+    return host.client(coordinates for coordinates, _ in wanted)

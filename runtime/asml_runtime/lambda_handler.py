@@ -20,6 +20,7 @@ from typing import Any
 
 from asml_runtime.errors import LoadError, RuntimeFailure
 from asml_runtime.function import Function
+from asml_runtime.iomods import load_iomods
 
 log = logging.getLogger("asml.runtime")
 
@@ -47,7 +48,9 @@ def memory_limit() -> int | None:
 def _load() -> Function:
     root = Path(os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", "."))
     try:
-        function = Function(root, memory_limit=memory_limit())
+        # IOmods first: their processes start while the artifact is verified and loaded.
+        iomods = load_iomods(root)
+        function = Function(root, iomods=iomods, memory_limit=memory_limit())
     except LoadError as error:
         log.error("cannot load the function in %s: %s", root, error)
         raise
