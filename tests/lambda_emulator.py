@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,7 @@ def lambda_emulator(
     timeout_s: int = 30,
     env: Mapping[str, str] | None = None,
     python: str = sys.executable,
-    pythonpath: Path | None = None,
+    pythonpath: Path | Sequence[Path] | None = None,
 ) -> Iterator[Emulator]:
     """Serve the function in ``function_dir`` as Lambda would (it is LAMBDA_TASK_ROOT)."""
     port, api_port = free_port(), free_port()
@@ -113,7 +113,8 @@ def lambda_emulator(
     }
     environment.pop("ASML_FUNCTION_DIR", None)
     if pythonpath is not None:
-        environment["PYTHONPATH"] = str(pythonpath)
+        paths = [pythonpath] if isinstance(pythonpath, Path) else list(pythonpath)
+        environment["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
     argv = [
         str(emulator_binary()),
         "--runtime-interface-emulator-address", f"127.0.0.1:{port}",

@@ -14,6 +14,10 @@ from typing import Any
 from asml_iomods import protocol
 
 MANIFEST_FILE = "iomod.json"
+# What `asml pack iomod` writes: the manifest and the IOmod's files, zipped.
+PACKED_SUFFIX = ".iomod.zip"
+# The source manifest a user writes in an IOmod's folder.
+SOURCE_FILE = "iomod.toml"
 # In ``command``, this word stands for the interpreter that runs the runtime: on Lambda the
 # function's own Python, locally the project's virtualenv.
 PYTHON = "python"

@@ -191,6 +191,10 @@ class IomodHost:
         """The calls one function may make: those of the IOmods it declared."""
         return IomodCalls(self, frozenset(allowed))
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         if self._closed:
             return
@@ -207,7 +211,12 @@ class IomodHost:
 
     def _spawn(self, member: Member) -> None:
         command = [self.python if part == PYTHON else part for part in member.manifest.command]
-        environment = {**os.environ, protocol.REGISTRY_ENV: self.address, "PYTHONUNBUFFERED": "1"}
+        environment = {
+            **os.environ,
+            protocol.REGISTRY_ENV: self.address,
+            "PYTHONUNBUFFERED": "1",
+            "PWD": str(member.directory),  # KJ warns when PWD and the working directory differ
+        }
         try:
             process = subprocess.Popen(
                 command,
@@ -228,10 +237,11 @@ class IomodHost:
     def _watch(self, member: Member, process: subprocess.Popen[bytes]) -> None:
         """Copy the IOmod's output to our log and report its exit (runs on its own thread)."""
         assert process.stdout is not None
-        for raw in process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            member.stderr.append(line)
-            print(f"[{member.name}] {line}", file=sys.stderr, flush=True)
+        with process.stdout:
+            for raw in process.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                member.stderr.append(line)
+                print(f"[{member.name}] {line}", file=sys.stderr, flush=True)
         code = process.wait()
         if self._loop is not None and not self._closed:
             with contextlib.suppress(RuntimeError):
@@ -318,7 +328,7 @@ class IomodHost:
         try:
             response = await capability.invoke(call, data)
         except asyncio.CancelledError:
-            if self._closed:
+            if self.closed:
                 return failure(protocol.UNAVAILABLE, "the IOmod host stopped")
             return failure(
                 protocol.TIMEOUT,

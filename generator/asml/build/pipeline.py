@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -32,8 +32,10 @@ from asml.build.guests import BuildFailed, Guest, builder_for
 from asml.build.precompile import CompileJob, compile_module
 from asml.build.targets import TARGETS
 from asml.build.validate import check_guest
+from asml.iomods import service as service_iomods
 from asml.errors import AsmlError
 from asml.manifest import Project
+from asml_runtime.iomods import IOMODS_FILE
 from asml_runtime.artifact import (
     ABI_VERSION,
     PRECOMPILED_FILE,
@@ -108,6 +110,7 @@ class _Work:
     engine: str
     architecture: str
     precompile: bool
+    iomods: str | None = None  # the text of its iomods.json, when it calls IOmods
 
 
 def select(project: Project, names: Sequence[str] = ()) -> list[_Work]:
@@ -152,7 +155,8 @@ class Builder:
     ) -> None:
         self.project = project
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.cache = BuildCache(cache_dir or project.root / CACHE_DIR)
+        self.cache_dir = cache_dir or project.root / CACHE_DIR
+        self.cache = BuildCache(self.cache_dir)
         self.output = project.root / BUILD_DIR
         self.reporter = reporter or SilentReporter()
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
@@ -160,6 +164,23 @@ class Builder:
 
     def build(self, names: Sequence[str] = ()) -> list[FunctionResult]:
         work = select(self.project, names)
+        # IOmods first: a missing or mismatched one fails the build before any compiling.
+        services = sorted({w.service for w in work})
+        iomods = {
+            name: service_iomods.resolve(self.project, self.project.service(name), self.cache_dir)
+            for name in services
+        }
+        work = [
+            dataclasses.replace(
+                w,
+                iomods=service_iomods.function_iomods(
+                    self.project.service(w.service).manifest.functions[w.name], iomods[w.service]
+                ),
+            )
+            for w in work
+        ]
+        for name in services:
+            service_iomods.lay_out(self.output / name, iomods[name])
         for engine in sorted({w.engine for w in work if w.precompile}):
             engines.require(engine)
         results: list[FunctionResult] = []
@@ -218,7 +239,8 @@ class Builder:
             note=note,
         )
         directory = self.output / work.service / work.name
-        _place(directory, wasm, artifact if work.precompile else None, record)
+        extras = {IOMODS_FILE: work.iomods} if work.iomods else {}
+        _place(directory, wasm, artifact if work.precompile else None, record, extras)
         return FunctionResult(
             function=work.guest.function,
             language=work.guest.language,
@@ -307,11 +329,20 @@ def _renamed(info: FileInfo, name: str) -> FileInfo:
     return dataclasses.replace(info, file=name)
 
 
-def _place(directory: Path, wasm: Path, artifact: Path | None, record: ArtifactRecord) -> None:
+def _place(
+    directory: Path,
+    wasm: Path,
+    artifact: Path | None,
+    record: ArtifactRecord,
+    extras: Mapping[str, str],
+) -> None:
     """Put the build in place; skip the write when it is already there, byte for byte."""
-    text = record.to_json()
-    record_path = directory / RECORD_FILE
-    if record_path.is_file() and record_path.read_text(encoding="utf-8") == text:
+    texts = {RECORD_FILE: record.to_json(), **extras}
+    present = {p.name for p in directory.iterdir()} if directory.is_dir() else set()
+    expected = {WASM_FILE, RECORD_FILE, *extras} | ({PRECOMPILED_FILE} if artifact else set())
+    if present == expected and all(
+        (directory / name).read_text(encoding="utf-8") == text for name, text in texts.items()
+    ):
         return
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
@@ -319,7 +350,8 @@ def _place(directory: Path, wasm: Path, artifact: Path | None, record: ArtifactR
         shutil.copyfile(wasm, staging / WASM_FILE)
         if artifact is not None:
             shutil.copyfile(artifact, staging / PRECOMPILED_FILE)
-        (staging / RECORD_FILE).write_text(text, encoding="utf-8")
+        for name, text in texts.items():
+            (staging / name).write_text(text, encoding="utf-8")
         for path in staging.iterdir():
             path.chmod(0o644)
         staging.chmod(0o755)

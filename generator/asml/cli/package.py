@@ -41,7 +41,7 @@ def package_command(
     """
     project, results = run_build(ctx, functions, jobs)
     target = out if out is not None else project.root / PACKAGE_DIR
-    packaged = package(results, target, project.root / CACHE_DIR)
+    packaged = package(project.name, results, target, project.root / CACHE_DIR)
     table = Table(box=None, pad_edge=False)
     for column in ("zip", "size", "unpacked", "sha256 (base64)"):
         table.add_column(column)
@@ -52,7 +52,7 @@ def package_command(
             size(function.zip.unpacked),
             function.zip.base64_sha256,
         )
-    for layer in packaged.layers.values():
+    for layer in [*packaged.layers.values(), *packaged.iomod_layers.values()]:
         table.add_row(
             layer.path.relative_to(target).as_posix(),
             size(layer.size),
@@ -60,7 +60,7 @@ def package_command(
             layer.base64_sha256,
         )
     Console(width=160).print(table)
-    zips, layers = len(packaged.functions), len(packaged.layers)
+    zips, layers = len(packaged.functions), len(packaged.layers) + len(packaged.iomod_layers)
     click.echo(
         f"wrote {zips} function zip{'s' * (zips != 1)} and {layers} layer{'s' * (layers != 1)}"
         f" to {target}"

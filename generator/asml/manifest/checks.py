@@ -18,6 +18,7 @@ from asml.manifest import vocabulary as v
 from asml.manifest.model import Authorizer, Function, IomodDependency, ProjectManifest
 from asml.manifest.project import SERVICE_FILE, SERVICES_DIR, Service, service_manifest_path
 from asml.manifest.report import FileReport
+from asml_iomods.manifest import PACKED_SUFFIX
 
 _PARAMETER = re.compile(r"\{[^}]*?(\+?)\}")
 
@@ -297,11 +298,13 @@ def _check_iomod(
     path = ("iomods", name)
     if dependency.path is not None:
         location = service.directory / dependency.path
-        if not location.is_dir():
+        packed = location.is_file() and location.name.endswith(PACKED_SUFFIX)
+        if not location.is_dir() and not packed:
             report.error(
                 (*path, "path"),
-                f"{_relative(root, location)} is not a directory; point `path` at the IOmod's"
-                " folder",
+                f"{_relative(root, location)} is neither a directory nor a {PACKED_SUFFIX} file;"
+                " point `path` at the IOmod's folder (with its iomod.toml) or at the package"
+                " `asml pack iomod` made",
             )
         return
     if dependency.coordinates not in v.STANDARD_IOMODS:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from asml_iomods.catalog import STANDARD
+
 Language = Literal["c", "cpp", "zig", "rust", "assemblyscript", "wat", "wasm"]
 Engine = Literal["wasmer-llvm", "wasmer-cranelift", "wasmer-singlepass", "wasmtime"]
 Architecture = Literal["x86_64", "arm64"]
@@ -67,13 +69,6 @@ MAX_LAMBDA_NAME = 64
 HTTP_API_TIMEOUT_SECONDS = 30
 
 # IOmods that ship with asml; a dependency on anything else must give a `path`.
-STANDARD_IOMODS: tuple[str, ...] = (
-    "akkoro.aws.dynamodb",
-    "akkoro.aws.lambda",
-    "akkoro.aws.s3",
-    "akkoro.aws.secretsmanager",
-    "akkoro.std.crypto",
-    "akkoro.std.http",
-)
+STANDARD_IOMODS: tuple[str, ...] = tuple(sorted(STANDARD))
 
 MANIFEST_VERSION = 1

@@ -1,7 +1,8 @@
 """A function's deployment zip: its artifact and the record the runtime checks it against.
 
-Nothing else goes in: the handler and the engine come from the runtime layer, so the zip
-stays a few kilobytes for most guests and changes only when the guest does.
+With ``iomods.json`` when the function calls IOmods. Nothing else goes in: the handler and
+the engine come from the runtime layer, so the zip stays a few kilobytes for most guests and
+changes only when the guest does.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from asml.package.zips import ZipResult, write_zip
 from asml_runtime.artifact import RECORD_FILE, read_record
+from asml_runtime.iomods import IOMODS_FILE
 
 
 def function_zip(build_dir: Path, destination: Path) -> ZipResult:
@@ -19,4 +21,6 @@ def function_zip(build_dir: Path, destination: Path) -> ZipResult:
         RECORD_FILE: build_dir / RECORD_FILE,
         record.artifact.file: build_dir / record.artifact.file,
     }
+    if (build_dir / IOMODS_FILE).is_file():
+        entries[IOMODS_FILE] = build_dir / IOMODS_FILE
     return write_zip(destination, entries)

@@ -13,17 +13,14 @@ at cold start.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from asml.errors import ToolchainError
+from asml.package.lambda_pip import copy_package, install, package_sources, tree_digest
 from asml.package.lambda_platform import LambdaRuntime, runtime_for
-from asml.package.zips import ZipResult, read_result, tree_entries, write_zip
+from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 
 # Bump when what goes into a layer changes in a way the inputs below do not show.
 LAYER_RECIPE = "runtime-layer-1"
@@ -49,67 +46,30 @@ class LayerSpec:
         )
 
 
-def runtime_sources() -> Path:
-    spec = importlib.util.find_spec(RUNTIME_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ToolchainError(f"{RUNTIME_PACKAGE} is not installed; reinstall asml")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _runtime_digest(sources: Path) -> str:
-    digest = hashlib.sha256()
-    for name, path in sorted(tree_entries(sources).items()):
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def layer_key(spec: LayerSpec, sources: Path) -> str:
     parts = [LAYER_RECIPE, spec.name, *spec.runtime.platform_tags(spec.architecture),
-             _runtime_digest(sources)]  # fmt: skip
+             tree_digest(sources)]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def build_runtime_layer(spec: LayerSpec, destination: Path, cache_dir: Path) -> ZipResult:
     """Write the layer zip to ``destination``, from the cache when it holds one."""
-    sources = runtime_sources()
+    sources = package_sources(RUNTIME_PACKAGE)
     cached = cache_dir / "layers" / f"{layer_key(spec, sources)}.zip"
     if not cached.is_file():
         with tempfile.TemporaryDirectory(prefix="asml-layer-") as scratch:
             tree = Path(scratch) / "python"
-            _install_engine(spec, tree)
-            shutil.copytree(
-                sources, tree / RUNTIME_PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
+            install(
+                [f"{spec.engine_package}=={spec.engine_version}"],
+                spec.runtime,
+                spec.architecture,
+                tree,
+                "the runtime layer",
             )
+            _check_native(spec, tree)
+            copy_package(RUNTIME_PACKAGE, tree)
             write_zip(cached, tree_entries(tree, prefix="python/"))
-    # Copying is no dearer than comparing the two files first, and leaves no half-written zip.
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(f".{destination.name}.tmp")
-    shutil.copyfile(cached, temporary)
-    temporary.replace(destination)
-    return read_result(destination)
-
-
-def _install_engine(spec: LayerSpec, tree: Path) -> None:
-    runtime = spec.runtime
-    platforms = [
-        arg for tag in runtime.platform_tags(spec.architecture) for arg in ("--platform", tag)
-    ]
-    argv = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--no-compile", "--only-binary=:all:", "--implementation", "cp",
-        "--python-version", runtime.python_version, *platforms,
-        "--target", str(tree), f"{spec.engine_package}=={spec.engine_version}",
-    ]  # fmt: skip
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise ToolchainError(
-            f"cannot install {spec.engine_package} {spec.engine_version} for Lambda's"
-            f" {runtime.name} on {spec.architecture} into the runtime layer (pip said:"
-            f" {_last_lines(result.stderr)}); check that PyPI is reachable"
-        )
-    _check_native(spec, tree)
-    # Console scripts point at the build machine's interpreter; Lambda never runs them.
-    shutil.rmtree(tree / "bin", ignore_errors=True)
+    return copy_into_place(cached, destination)
 
 
 def _check_native(spec: LayerSpec, tree: Path) -> None:
@@ -127,8 +87,3 @@ def _check_native(spec: LayerSpec, tree: Path) -> None:
             f" {spec.engine_version} for CPython {spec.runtime.python_version}; the runtime layer"
             f" for {spec.runtime.name} cannot be built"
         )
-
-
-def _last_lines(text: str, count: int = 3) -> str:
-    lines = [line for line in text.strip().splitlines() if not line.startswith("WARNING: Location")]
-    return " / ".join(lines[-count:]) or "nothing"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -78,3 +79,15 @@ def read_result(path: Path) -> ZipResult:
         infos = archive.infolist()
         unpacked = sum(i.file_size for i in infos)
     return ZipResult(path, path.stat().st_size, unpacked, sha256_file(path), len(infos))
+
+
+def copy_into_place(source: Path, destination: Path) -> ZipResult:
+    """Copy a (cached) zip to ``destination`` in one step and describe it.
+
+    Copying is no dearer than comparing the two files first, and leaves no half-written zip.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.tmp")
+    shutil.copyfile(source, temporary)
+    temporary.replace(destination)
+    return read_result(destination)

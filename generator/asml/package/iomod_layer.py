@@ -1,0 +1,78 @@
+"""A service's IOmod layer: its IOmods and what runs them, for one Lambda runtime and CPU.
+
+Lambda extracts layers to ``/opt``::
+
+    python/asml_iomods/, python/capnp/, python/pydantic*/ ...   on the function's sys.path
+    asml/iomods/<coordinates>/iomod.json + files                where the runtime looks
+
+boto3 is not in the layer: Lambda's Python runtimes include it. The packages are pinned to
+exact versions, dependencies included, so that the layer's bytes never drift; pycapnp 2.0.0
+is the newest with a wheel old enough (manylinux2014) for python3.10's Amazon Linux 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from asml.package.lambda_pip import copy_package, install, package_sources, tree_digest
+from asml.package.lambda_platform import LambdaRuntime
+from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
+
+IOMOD_LAYER_RECIPE = "iomod-layer-1"
+IOMODS_PACKAGE = "asml_iomods"
+REQUIREMENTS = (
+    "pycapnp==2.0.0",
+    "pydantic==2.14.4",
+    "pydantic-core==2.50.5",
+    "typing-extensions==4.16.0",
+    "annotated-types==0.8.0",
+    "typing-inspection==0.4.5",
+)
+LAYER_IOMODS_DIR = "asml/iomods"  # /opt/asml/iomods on Lambda
+
+
+@dataclass(frozen=True)
+class IomodLayerSpec:
+    project: str
+    service: str
+    runtime: LambdaRuntime
+    architecture: str
+
+    @property
+    def name(self) -> str:
+        """``asml-iomods-<project>-<service>-python3.10-x86_64``."""
+        return f"asml-iomods-{self.project}-{self.service}-{self.runtime.name}-{self.architecture}"
+
+
+def layer_key(spec: IomodLayerSpec, iomods: Path) -> str:
+    parts = [
+        IOMOD_LAYER_RECIPE,
+        spec.runtime.name,
+        spec.architecture,
+        *spec.runtime.platform_tags(spec.architecture),
+        *REQUIREMENTS,
+        tree_digest(package_sources(IOMODS_PACKAGE)),
+        tree_digest(iomods),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def build_iomod_layer(
+    spec: IomodLayerSpec, iomods: Path, destination: Path, cache_dir: Path
+) -> ZipResult:
+    """Zip the IOmods laid out in ``iomods`` (``.asml/build/<service>/_iomods``)."""
+    cached = cache_dir / "layers" / f"{layer_key(spec, iomods)}.zip"
+    if not cached.is_file():
+        with tempfile.TemporaryDirectory(prefix="asml-iomod-layer-") as scratch:
+            python = Path(scratch) / "python"
+            install(REQUIREMENTS, spec.runtime, spec.architecture, python, "the IOmod layer")
+            copy_package(IOMODS_PACKAGE, python)
+            entries = {
+                **tree_entries(python, prefix="python/"),
+                **tree_entries(iomods, prefix=f"{LAYER_IOMODS_DIR}/"),
+            }
+            write_zip(cached, entries)
+    return copy_into_place(cached, destination)

@@ -1,0 +1,163 @@
+"""IOmod test fixtures: a moto server on 127.0.0.1, and a built project whose ``relay``
+guest makes whatever IOmod calls an event lists (see project/services/io/relay/main.c)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asml.build.pipeline import BUILD_DIR, Builder
+from asml.iomods.service import IOMODS_DIR
+from asml.manifest import load_project
+from asml_runtime.function import Function
+from asml_runtime.iomod_host import IomodCalls
+from asml_runtime.iomods import load_iomods
+from tests.lambda_emulator import free_port
+from tests.runtime.conftest import AVAILABLE_ENGINES
+
+PROJECT = Path(__file__).parent / "project"
+RELAY_IOMODS = ["dynamodb", "s3", "secrets", "http", "crypto", "echo", "sleepy"]
+
+
+def moto_server_binary() -> str:
+    beside = Path(sys.executable).parent / "moto_server"
+    found = str(beside) if beside.is_file() else shutil.which("moto_server")
+    if not found:
+        raise RuntimeError("moto_server is missing: run scripts/bootstrap.sh")
+    return found
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A moto server on 127.0.0.1 for the whole session; its URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    environment = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [moto_server_binary(), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto_server did not start:\n{log.read_text()}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def aws(moto: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """This process and the IOmods it starts talk to moto; moto is reset afterwards."""
+    for key, value in {
+        "AWS_ENDPOINT_URL": moto,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    yield moto
+    request = urllib.request.Request(f"{moto}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+@pytest.fixture(scope="session")
+def relay_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test project, with a ``relay-<engine>`` per engine and a ``plain`` function that
+    declares no IOmods; built. Returns the project root."""
+    root = tmp_path_factory.mktemp("iomods") / "project"
+    shutil.copytree(PROJECT, root)
+    service = root / "services" / "io" / "service.toml"
+    blocks = [
+        f'\n[functions.relay-{engine}]\nlanguage = "c"\nsource = "relay"\nengine = "{engine}"\n'
+        f"iomods = {json.dumps(RELAY_IOMODS)}\n"
+        for engine in AVAILABLE_ENGINES
+    ]
+    blocks.append('\n[functions.plain]\nlanguage = "c"\nsource = "relay"\nengine = "wasmtime"\n')
+    with service.open("a", encoding="utf-8") as handle:
+        handle.write("".join(blocks))
+    Builder(load_project(root)).build()
+    return root
+
+
+def service_build(project: Path) -> Path:
+    return project / BUILD_DIR / "io"
+
+
+@pytest.fixture
+def iomod_path(relay_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = service_build(relay_project) / IOMODS_DIR
+    monkeypatch.setenv("ASML_IOMOD_PATH", str(path))
+    return path
+
+
+def engine_of(project: Path) -> str:
+    """The best engine the project was built for here."""
+    build = service_build(project)
+    return "wasmer-llvm" if (build / "relay-wasmer-llvm").is_dir() else "wasmtime"
+
+
+class Relay:
+    """A loaded relay function with its IOmods running; ``call`` runs one event."""
+
+    def __init__(self, directory: Path) -> None:
+        iomods = load_iomods(directory)
+        assert isinstance(iomods, IomodCalls)
+        self.iomods = iomods
+        self.function = Function(directory, iomods=iomods)
+
+    def run(self, calls: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+        event = json.dumps([[name, value] for name, value in calls]).encode()
+        answer: list[dict[str, Any]] = json.loads(self.function.invoke(event))
+        return answer
+
+    def call(self, name: str, value: Any) -> dict[str, Any]:
+        return self.run([(name, value)])[0]
+
+    def ok(self, name: str, value: Any) -> Any:
+        answer = self.call(name, value)
+        assert "ok" in answer, answer
+        return answer["ok"]
+
+    def close(self) -> None:
+        self.iomods.host.close()
+
+
+@pytest.fixture
+def relay(relay_project: Path, iomod_path: Path) -> Iterator[Any]:
+    """``relay(engine)``: a :class:`Relay` for that engine's function, closed afterwards."""
+    opened: list[Relay] = []
+
+    def open_relay(engine: str, name: str | None = None) -> Relay:
+        loaded = Relay(service_build(relay_project) / (name or f"relay-{engine}"))
+        opened.append(loaded)
+        return loaded
+
+    yield open_relay
+    for loaded in opened:
+        with contextlib.suppress(Exception):
+            loaded.close()

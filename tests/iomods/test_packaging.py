@@ -1,0 +1,177 @@
+"""IOmod packages (``asml pack iomod``), a service's IOmods in the build, the IOmod layer,
+and a guest calling DynamoDB on the Lambda emulator with the layers asml builds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from asml.build.pipeline import Builder
+from asml.iomods.service import IOMODS_DIR
+from asml.manifest import load_project
+from asml.package.project import package
+from tests.conftest import RunAsml
+from tests.iomods.conftest import PROJECT, engine_of, service_build
+from tests.lambda_emulator import lambda_emulator
+
+ECHO = PROJECT / "services" / "io" / "echo_iomod"
+
+
+def test_pack_iomod_writes_a_deterministic_package(run_asml: RunAsml, tmp_path: Path) -> None:
+    first = run_asml("pack", "iomod", str(ECHO), "--out", str(tmp_path / "a"))
+    assert first.exit_code == 0, first.output
+    assert run_asml("pack", "iomod", str(ECHO), "--out", str(tmp_path / "b")).exit_code == 0
+    name = "acme.test.echo-0.2.0.iomod.zip"
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert "tag" in first.output and "logs:PutLogEvents" in first.output
+    with zipfile.ZipFile(tmp_path / "a" / name) as archive:
+        assert sorted(archive.namelist()) == ["iomod.json", "main.py"]
+        manifest = json.loads(archive.read("iomod.json"))
+    assert manifest["coordinates"] == "acme.test.echo"
+    assert manifest["command"] == ["python", "main.py"]
+    assert manifest["calls"]["tag"]["actions"] == ["logs:PutLogEvents"]
+    assert manifest["calls"]["slow"]["input"] == {"type": "number"}
+
+
+def test_pack_iomod_explains_a_folder_without_iomod_toml(run_asml: RunAsml, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_asml("pack", "iomod", str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert "no iomod.toml" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pack_iomod_names_a_bad_key(run_asml: RunAsml, tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "iomod.toml").write_text(
+        '[iomod]\ncoordinates = "Not-Valid"\nversion = "1"\ncommand = ["x"]\n', encoding="utf-8"
+    )
+    result = run_asml("pack", "iomod", str(folder))
+    assert result.exit_code == 1
+    assert "iomod.toml [iomod]: `coordinates` 'Not-Valid' must look like org.namespace.name" in (
+        result.output
+    )
+
+
+def test_a_packed_iomod_can_be_used_by_path(tmp_path: Path, run_asml: RunAsml) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root)
+    service = root / "services" / "io"
+    run_asml("pack", "iomod", str(service / "echo_iomod"), "--out", str(service / "dist"))
+    shutil.rmtree(service / "echo_iomod")
+    toml = (service / "service.toml").read_text(encoding="utf-8")
+    toml = toml.replace('path = "echo_iomod"', 'path = "dist/acme.test.echo-0.2.0.iomod.zip"')
+    (service / "service.toml").write_text(
+        toml + '\n[functions.relay]\nlanguage = "c"\nengine = "wasmtime"\niomods = ["echo"]\n',
+        encoding="utf-8",
+    )
+    Builder(load_project(root)).build()
+    laid_out = root / ".asml" / "build" / "io" / IOMODS_DIR
+    assert sorted(p.name for p in laid_out.iterdir()) == sorted(
+        ["acme.test.echo", "acme.test.sleepy", "akkoro.aws.dynamodb", "akkoro.aws.s3",
+         "akkoro.aws.secretsmanager", "akkoro.std.crypto", "akkoro.std.http"]
+    )  # fmt: skip
+    assert (laid_out / "acme.test.echo" / "main.py").is_file()
+    declared = json.loads((root / ".asml/build/io/relay/iomods.json").read_text(encoding="utf-8"))
+    assert declared == {"iomods": [{"coordinates": "acme.test.echo", "version": "0.2.0"}]}
+
+
+def test_a_version_mismatch_fails_the_build_with_the_key(tmp_path: Path) -> None:
+    from asml.errors import AsmlError
+
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root)
+    toml = root / "services" / "io" / "service.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "9.9.9"')
+        + '\n[functions.relay]\nlanguage = "c"\nengine = "wasmtime"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(AsmlError) as caught:
+        Builder(load_project(root)).build()
+    assert "service.toml: iomods.crypto.version asks for 9.9.9, but asml ships version 0.1.0" in (
+        str(caught.value)
+    )
+
+
+@pytest.fixture(scope="module")
+def packaged(relay_project: Path) -> Any:
+    from asml.build.pipeline import CACHE_DIR
+
+    results = Builder(load_project(relay_project)).build()
+    out = relay_project / ".asml" / "package"
+    return package("iotest", results, out, relay_project / CACHE_DIR)
+
+
+def test_the_iomod_layer_is_deterministic_and_complete(packaged: Any, relay_project: Path) -> None:
+    from asml.build.pipeline import CACHE_DIR
+
+    layers = sorted(packaged.iomod_layers.values(), key=lambda layer: layer.path.name)
+    # One per Lambda runtime the service's functions use (python3.10 for wasmer, 3.12 wasmtime).
+    assert [layer.path.name for layer in layers] == [
+        f"asml-iomods-iotest-io-{spec.runtime.name}-x86_64.zip"
+        for spec in sorted(packaged.iomod_layers, key=lambda spec: spec.name)
+    ]
+    layer = layers[-1]
+    with zipfile.ZipFile(layer.path) as archive:
+        names = set(archive.namelist())
+    assert "asml/iomods/akkoro.aws.dynamodb/iomod.json" in names
+    assert "asml/iomods/acme.test.echo/main.py" in names
+    assert "python/asml_iomods/iomod.capnp" in names
+    assert any(n.startswith("python/capnp/") for n in names)
+    assert any(n.startswith("python/pydantic_core/") for n in names)
+    assert not any(n.endswith(".pyc") for n in names)
+    assert not any(n.startswith("python/boto") for n in names)  # Lambda's runtime has boto3
+    again = package(
+        "iotest", Builder(load_project(relay_project)).build(), relay_project / "again",
+        relay_project / CACHE_DIR,
+    )  # fmt: skip
+    assert [r.sha256 for r in again.iomod_layers.values()] == [
+        r.sha256 for r in packaged.iomod_layers.values()
+    ]
+    relay = next(f for f in packaged.functions if f.function.startswith("io.relay"))
+    with zipfile.ZipFile(relay.zip.path) as archive:
+        assert "iomods.json" in archive.namelist()
+
+
+def test_on_the_lambda_emulator_a_guest_uses_dynamodb_through_the_layers(
+    aws: str, packaged: Any, relay_project: Path, tmp_path: Path
+) -> None:
+    boto3.client("dynamodb").create_table(
+        TableName="items",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    engine = engine_of(relay_project)
+    function = next(f for f in packaged.functions if f.function == f"io.relay-{engine}")
+    opt = tmp_path / "opt"  # as Lambda extracts layers
+    for layer in [packaged.layers[function.layer], packaged.iomod_layers[function.iomod_layer]]:
+        with zipfile.ZipFile(layer.path) as archive:
+            archive.extractall(opt)
+    task = tmp_path / "task"
+    with zipfile.ZipFile(function.zip.path) as archive:
+        archive.extractall(task)
+    environment = {"ASML_IOMOD_PATH": str(opt / "asml" / "iomods"), "AWS_ENDPOINT_URL": aws}
+    with lambda_emulator(
+        task, log=tmp_path / "emulator.log", env=environment, pythonpath=opt / "python"
+    ) as emulator:
+        item = {"id": {"S": "1"}, "v": {"S": "from lambda"}}
+        put = emulator.invoke(
+            [["akkoro.aws.dynamodb.put_item", {"TableName": "items", "Item": item}]]
+        )
+        assert put.body == [{"ok": {}}], emulator.log()
+        got = emulator.invoke(
+            [["akkoro.aws.dynamodb.get_item", {"TableName": "items", "Key": {"id": {"S": "1"}}}]]
+        )
+        assert got.body == [{"ok": {"Item": item}}]
+        log = emulator.log()
+    assert str(opt / "python" / "capnp") in log or "Traceback" not in log
+    assert service_build(relay_project).is_dir()
