@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench import build, runtime
+from bench import build, iomods, runtime
 from bench.harness import machine
 
-AREAS = {"build": build.tables, "runtime": runtime.tables}
+AREAS = {"build": build.tables, "runtime": runtime.tables, "iomods": iomods.tables}
 
 
 def main() -> int:

@@ -42,7 +42,9 @@ def seconds(value: float) -> str:
         return f"{value:.2f} s"
     if value >= 1e-3:
         return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.0f} µs"
+    if value >= 10e-6:
+        return f"{value * 1e6:.0f} µs"
+    return f"{value * 1e6:.2f} µs"
 
 
 def size(count: int) -> str:

@@ -26,3 +26,5 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "| hello, wasmer-llvm |" in text
     assert "| geomean vs native | 1.00x |" in text
     assert "### Runtime layer size" in text
+    assert "### IOmod round trip: guest -> IOmod process -> guest" in text
+    assert "| guest on wasmer-llvm | 1 MB |" in text

@@ -335,6 +335,8 @@ class IomodHost:
                 f"{coordinates}.{call} did not answer within {self.call_timeout:g} s",
             )
         except capnp.KjException as error:
+            if getattr(error, "type", None) != "DISCONNECTED":  # the IOmod threw: it is alive
+                return failure(protocol.INTERNAL, f"{coordinates}.{call}: {error.description}")
             if member.capability is capability:  # its exit may not have been seen yet
                 member.capability = None
                 member.ready.clear()

@@ -31,7 +31,8 @@ ALL = [(), *_commands(cli)]
 
 def test_the_command_tree() -> None:
     assert [" ".join(p) for p in ALL] == [
-        "", "build", "check", "init", "make", "make function", "make service", "package", "schema"
+        "", "build", "check", "init", "make", "make function", "make service", "pack",
+        "pack iomod", "package", "schema",
     ]  # fmt: skip
 
 

@@ -14,7 +14,12 @@ from asml.iomods.pack import pack
 
 @click.group("pack")
 def pack_group() -> None:
-    """Package things to share: IOmods."""
+    """Package things to share: IOmods.
+
+    \b
+    Example:
+      asml pack iomod iomods/greeter --out dist
+    """
 
 
 @pack_group.command("iomod")
