@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from asml_iomods import protocol
 
 
@@ -23,6 +25,4 @@ def bad_input(message: str) -> IomodError:
 
 def failure_json(code: str, message: str) -> bytes:
     """The bytes a guest reads for a failed call: ``{"code": ..., "message": ...}``."""
-    import json
-
     return json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()

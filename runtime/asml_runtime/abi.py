@@ -66,7 +66,6 @@ class Host:
 
     def begin(self) -> Invocation:
         self.current = Invocation()
-        self.iomods.reset()
         return self.current
 
     def _report(self, what: str) -> None:

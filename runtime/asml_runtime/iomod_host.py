@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from asml_iomods import protocol
+from asml_iomods.errors import failure_json
 from asml_iomods.manifest import PYTHON, IomodManifest
 
 log = logging.getLogger("asml.iomods")
@@ -60,8 +61,6 @@ T = TypeVar("T")
 
 
 def failure(code: str, message: str) -> Outcome:
-    from asml_iomods.errors import failure_json
-
     return False, failure_json(code, message)
 
 
@@ -108,10 +107,9 @@ class IomodHost:
         self.register_timeout = register_timeout
         self.call_timeout = call_timeout
         self.python = python
-        self._members = {
-            manifest.coordinates: (manifest, directory) for manifest, directory in iomods
+        self.members = {
+            manifest.coordinates: Member(manifest, directory) for manifest, directory in iomods
         }
-        self.members: dict[str, Member] = {}
         self._directory = Path(tempfile.mkdtemp(prefix="asml-iomods-"))
         self.address = str(self._directory / "registry.sock")
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -131,15 +129,10 @@ class IomodHost:
         self._server = self._drive(
             capnp.AsyncIoStream.create_unix_server(self._on_connection, self.address)
         )
-        self._drive(self._spawn_all())
+        for member in self.members.values():
+            self._spawn(member)
         atexit.register(self.close)
         return self
-
-    async def _spawn_all(self) -> None:
-        for coordinates, (manifest, directory) in sorted(self._members.items()):
-            member = Member(manifest, directory)
-            self.members[coordinates] = member
-            self._spawn(member)
 
     @overload
     def _drive(self, awaitable: Awaitable[T]) -> T: ...

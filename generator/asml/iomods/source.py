@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from asml.errors import AsmlError
+from asml.fsutil import write_text_atomic
 from asml.manifest.toml_io import read_toml
 from asml_iomods import catalog
 from asml_iomods import manifest as manifests
@@ -145,9 +146,7 @@ def _describe(
         raise IomodSourceError(f"{where}: --describe did not print a manifest: {error}") from None
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_name(f".{cached.name}.tmp")
-        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        temporary.replace(cached)
+        write_text_atomic(cached, json.dumps(data, sort_keys=True))
     return described
 
 
