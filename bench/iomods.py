@@ -54,8 +54,11 @@ def _project(scratch: Path) -> Path:
     return root / ".asml" / "build" / "b"
 
 
-def _row(label: str, stats: Stats) -> list[str]:
-    return [label, seconds(stats.median), seconds(stats.p99), f"{1 / stats.median:,.0f}"]
+def _row(path: str, payload: str, stats: Stats) -> list[str]:
+    rate = 1 / stats.median
+    # three significant figures: more would claim a precision a noisy machine does not have
+    shown = f"{float(f'{rate:.3g}'):,.0f}"
+    return [path, payload, seconds(stats.median), seconds(stats.p99), shown]
 
 
 def tables(quick: bool) -> list[Table]:
@@ -79,8 +82,7 @@ def tables(quick: bool) -> list[Table]:
                 return bytes(bytearray(data))
 
             stats = measure(direct, repeats=repeats, warmup=sizes.warmup)
-            table.rows.append([_row("direct in-process Python call", stats)[0], label,
-                               *_row("", stats)[1:]])  # fmt: skip
+            table.rows.append(_row("direct in-process Python call", label, stats))
             for engine in ENGINES:
                 directory = build / f"roundtrip-{engine}"
                 iomods = load_iomods(directory)
@@ -93,7 +95,7 @@ def tables(quick: bool) -> list[Table]:
                             raise AssertionError("the echo came back different")
 
                     stats = measure(via_guest, repeats=repeats, warmup=sizes.warmup)
-                    table.rows.append([f"guest on {engine}", label, *_row("", stats)[1:]])
+                    table.rows.append(_row(f"guest on {engine}", label, stats))
                     if engine == ENGINES[0] and len(payload) == 1024:
                         goal = stats.median
 
@@ -104,9 +106,7 @@ def tables(quick: bool) -> list[Table]:
 
                     if engine == ENGINES[0]:
                         stats = measure(client_only, repeats=repeats, warmup=sizes.warmup)
-                        table.rows.append(
-                            ["runtime's IOmod client alone", label, *_row("", stats)[1:]]
-                        )
+                        table.rows.append(_row("runtime's IOmod client alone", label, stats))
                 finally:
                     iomods.host.close()
         del os.environ["ASML_IOMOD_PATH"]
