@@ -56,3 +56,35 @@ def staged_directory(final: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextmanager
+def replaced_directory(final: Path) -> Iterator[Path]:
+    """Yield an empty directory that replaces ``final``, whatever it holds, when the block
+    succeeds. On failure ``final`` is as it was and nothing is left behind."""
+    fresh = final.with_name(f".{final.name}.new")
+    retired = final.with_name(f".{final.name}.old")
+    for leftover in (fresh, retired):  # from a run that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
+    with staged_directory(fresh) as staging:
+        yield staging
+    if final.exists():
+        final.rename(retired)
+    try:
+        fresh.rename(final)
+    except BaseException:
+        if retired.exists():
+            retired.rename(final)
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def place_file(source: Path, destination: Path) -> None:
+    """Put a copy of ``source`` at ``destination``: a hard link when the file system allows
+    one (the files are never modified in place, only replaced), else a byte copy."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)

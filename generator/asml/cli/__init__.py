@@ -65,13 +65,14 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    from asml.cli import build, check, init, make, pack, package, schema
+    from asml.cli import build, cast, check, init, make, pack, package, schema
 
     cli.add_command(init.init)
     cli.add_command(make.make)
     cli.add_command(check.check)
     cli.add_command(build.build)
     cli.add_command(package.package_command)
+    cli.add_command(cast.cast)
     cli.add_command(pack.pack_group)
     cli.add_command(schema.schema)
 

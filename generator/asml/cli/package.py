@@ -10,9 +10,7 @@ from rich.table import Table
 
 from asml.build.pipeline import CACHE_DIR
 from asml.cli.build import functions_argument, jobs_option, run_build, size
-from asml.package.project import package
-
-PACKAGE_DIR = Path(".asml") / "package"
+from asml.package.project import PACKAGE_DIR, package
 
 
 @click.command("package")

@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from asml.fsutil import staged_directory
+from asml.fsutil import replaced_directory
 from asml.iomods.source import IomodSource, IomodSourceError, load, standard, write
 from asml.manifest import Project
 from asml.manifest.model import Function
@@ -68,22 +68,12 @@ def function_iomods(function: Function, sources: Mapping[str, IomodSource]) -> s
 def lay_out(service_build_dir: Path, sources: Mapping[str, IomodSource]) -> Path | None:
     """Replace ``<service build>/_iomods`` with the service's IOmods; None if it has none."""
     final = service_build_dir / IOMODS_DIR
-    retired = service_build_dir / f".{IOMODS_DIR}.old"
-    shutil.rmtree(retired, ignore_errors=True)
-    if final.exists():
-        final.rename(retired)
     if not sources:
-        shutil.rmtree(retired, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
         return None
-    try:
-        with staged_directory(final) as staging:
-            for source in sorted(sources.values(), key=lambda s: s.manifest.coordinates):
-                directory = staging / source.manifest.coordinates
-                directory.mkdir()
-                write(source, directory)
-    except BaseException:
-        if retired.exists() and not final.exists():
-            retired.rename(final)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    with replaced_directory(final) as staging:
+        for source in sorted(sources.values(), key=lambda s: s.manifest.coordinates):
+            directory = staging / source.manifest.coordinates
+            directory.mkdir()
+            write(source, directory)
     return final

@@ -23,6 +23,8 @@ from asml.package.zips import ZipResult
 from asml_runtime.artifact import read_record
 from asml_runtime.iomods import IOMODS_FILE
 
+PACKAGE_DIR = Path(".asml") / "package"  # in the project: where `asml package` writes
+
 
 @dataclass(frozen=True)
 class PackagedFunction:
