@@ -67,6 +67,11 @@ ensure_system_packages() {
         || die "apt-get install ${missing[*]} failed"
 }
 
+# Terraform: `asml plan/apply` drive it, and the tests validate and apply generated HCL with it.
+if [[ -z "${ASML_TERRAFORM:-}" ]] && ! command -v terraform >/dev/null 2>&1; then
+    die "Terraform (>= 1.3) is not on PATH: install it (https://developer.hashicorp.com/terraform/install) or point ASML_TERRAFORM at the binary"
+fi
+
 extras=dev
 (( compat )) && extras=test,toolchains
 (( compat )) || ensure_system_packages

@@ -31,7 +31,7 @@ ALL = [(), *_commands(cli)]
 
 def test_the_command_tree() -> None:
     assert [" ".join(p) for p in ALL] == [
-        "", "build", "check", "init", "make", "make function", "make service", "pack",
+        "", "build", "cast", "check", "init", "make", "make function", "make service", "pack",
         "pack iomod", "package", "schema",
     ]  # fmt: skip
 

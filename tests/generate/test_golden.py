@@ -49,6 +49,7 @@ def test_renders_the_golden_files(case: str, tmp_path: Path) -> None:
         if p.is_file()
     }
     assert sorted(files) == sorted(expected)
+    assert not any("endpoints {" in text for text in files.values()), "no endpoint overrides"
     for relative, text in files.items():
         assert text == expected[relative], f"{case}/net/{relative} differs from the golden file"
 

@@ -7,7 +7,6 @@ fmt-clean without running Terraform.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,9 +26,20 @@ class Expr:
     text: str
 
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if ord(char) < 0x20 or ord(char) == 0x7F:
+        return f"\\u{ord(char):04x}"  # HCL has no \b or \f escapes
+    return char
+
+
 def string(text: str) -> str:
     """A quoted string literal; ``${`` and ``%{`` are escaped so nothing is interpolated."""
-    body = json.dumps(text, ensure_ascii=False)[1:-1]
+    body = "".join(_escaped(char) for char in text)
     return '"' + body.replace("${", "$${").replace("%{", "%%{") + '"'
 
 
@@ -116,16 +126,22 @@ def _assignment(line: str) -> int | None:
     stripped = line.lstrip()
     if not stripped or stripped.startswith(("#", "//")):
         return None
-    quoted = False
+    quoted, escaped = False, False
     for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char == "=" and line[index + 1 : index + 2] != "=" and index > 0:
-            before = line[index - 1]
-            if before in "!<>=":
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "=":
+            if line[index + 1 : index + 2] in ("=", ">") or line[index - 1] in "!<>=":
                 return None
             return index if _net_brackets(line[index:]) == 0 else None
-        elif not quoted and char in "{[(":
+        elif char in "{[(":
             return None
     return None
 
@@ -134,7 +150,9 @@ def align(text: str) -> str:
     """Align ``=`` in runs of consecutive one-line attributes, as ``terraform fmt`` does.
 
     A run ends at a blank line, a comment, a block line, or an attribute whose value spans
-    several lines. Each ``=`` goes one space after the longest name of its run.
+    several lines. Each ``=`` goes one space after the longest name of its run. Widths are
+    counted in code points, which is what terraform fmt counts for every name asml writes;
+    names with combining marks would be measured differently (fmt counts grapheme clusters).
     """
     lines = text.split("\n")
     out: list[str] = []
