@@ -8,7 +8,7 @@ fmt-clean without running Terraform.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 INDENT = "  "
@@ -102,10 +102,10 @@ def value(item: Value, depth: int = 0) -> str:
 _BRACKETS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
 
 
-def _net_brackets(text: str) -> int:
-    """Brackets opened minus closed outside string literals (templates count as strings)."""
-    count, quoted, escaped = 0, False, False
-    for char in text:
+def _unquoted(text: str) -> Iterator[tuple[int, str]]:
+    """Each character outside string literals (templates included), with its index."""
+    quoted, escaped = False, False
+    for index, char in enumerate(text):
         if quoted:
             if escaped:
                 escaped = False
@@ -116,8 +116,7 @@ def _net_brackets(text: str) -> int:
         elif char == '"':
             quoted = True
         else:
-            count += _BRACKETS.get(char, 0)
-    return count
+            yield index, char
 
 
 def _assignment(line: str) -> int | None:
@@ -126,22 +125,14 @@ def _assignment(line: str) -> int | None:
     stripped = line.lstrip()
     if not stripped or stripped.startswith(("#", "//")):
         return None
-    quoted, escaped = False, False
-    for index, char in enumerate(line):
-        if quoted:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "=":
+    for index, char in _unquoted(line):
+        if char == "=":
             if line[index + 1 : index + 2] in ("=", ">") or line[index - 1] in "!<>=":
                 return None
-            return index if _net_brackets(line[index:]) == 0 else None
-        elif char in "{[(":
+            rest = line[index:]
+            opened = sum(_BRACKETS.get(c, 0) for _, c in _unquoted(rest))
+            return index if opened == 0 else None
+        if char in "{[(":
             return None
     return None
 
