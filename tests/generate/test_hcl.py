@@ -72,8 +72,11 @@ _scalars = st.one_of(
     st.booleans(),
     st.none(),
 )
-# Any text but combining marks and format characters (see hcl.align on grapheme clusters).
-_free_keys = st.text(st.characters(exclude_categories=("Cs", "Mn", "Mc", "Me", "Cf")), max_size=8)
+# Text whose characters are each one grapheme cluster: no combining marks, format characters or
+# symbols such as emoji and flags, which join into clusters (see hcl.align).
+_free_keys = st.text(
+    st.characters(exclude_categories=("Cs", "Mn", "Mc", "Me", "Cf", "So")), max_size=8
+)
 _values = st.recursive(
     _scalars,
     lambda inner: st.one_of(
@@ -92,7 +95,7 @@ def _fmt(terraform: Terraform, text: str, scratch: Path) -> str:
     return result.stdout
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)  # the same cases on every run
 @given(attributes=st.dictionaries(_names, _values, min_size=1, max_size=8))
 def test_layout_is_what_terraform_fmt_writes_and_hcl2_reads(
     attributes: dict[str, hcl.Value], terraform: Terraform, tmp_path_factory: pytest.TempPathFactory
