@@ -8,10 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from bench import build, iomods, runtime
+from bench import build, iomods, runtime, terraform
 from bench.harness import machine
 
-AREAS = {"build": build.tables, "runtime": runtime.tables, "iomods": iomods.tables}
+AREAS = {
+    "build": build.tables,
+    "runtime": runtime.tables,
+    "iomods": iomods.tables,
+    "terraform": terraform.tables,
+}
 
 
 def main() -> int:

@@ -37,6 +37,11 @@ def measure(action: Callable[[], object], *, repeats: int, warmup: int = 0) -> S
     return Stats(tuple(samples))
 
 
+def median_ratio(values: Sequence[float], bases: Sequence[float]) -> float:
+    """The median of round-by-round ratios: a noisy moment slows both sides of one round."""
+    return statistics.median(v / b for v, b in zip(values, bases, strict=True))
+
+
 def seconds(value: float) -> str:
     if value >= 1:
         return f"{value:.2f} s"

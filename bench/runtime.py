@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.fixtures import big_module_source
-from bench.harness import Stats, Table, seconds, size
+from bench.harness import Stats, Table, median_ratio, seconds, size
 
 ENGINES = ("wasmer-llvm", "wasmer-cranelift", "wasmer-singlepass", "wasmtime")
 GUESTS = Path(__file__).parent / "guests"
@@ -188,10 +188,6 @@ class Bench:
         return time.perf_counter() - started
 
 
-def _median_ratio(values: list[float], bases: list[float]) -> float:
-    return statistics.median(v / b for v, b in zip(values, bases, strict=True))
-
-
 def cold_start_table(bench: Bench) -> Table:
     table = Table(
         "Cold start: fresh process to first response",
@@ -209,16 +205,16 @@ def cold_start_table(bench: Bench) -> Table:
     table.rows.append(["bare `python -c pass`", "-", seconds(statistics.median(bare)), "1.00x",
                        "-"])  # fmt: skip
     table.rows.append(["plain Python handler", "-", seconds(statistics.median(plain)),
-                       f"{_median_ratio(plain, bare):.2f}x", "1.00x"])  # fmt: skip
+                       f"{median_ratio(plain, bare):.2f}x", "1.00x"])  # fmt: skip
     for (name, engine), samples in times.items():
         wasm = bench.function_dir(name, engine) / "module.wasm"
         label = f"{name} ({size(wasm.stat().st_size)} wasm)"
         table.rows.append([
             label, engine, seconds(statistics.median(samples)),
-            f"{_median_ratio(samples, bare):.2f}x", f"{_median_ratio(samples, plain):.2f}x",
+            f"{median_ratio(samples, bare):.2f}x", f"{median_ratio(samples, plain):.2f}x",
         ])  # fmt: skip
     hello = times[("hello", "wasmer-llvm")]
-    hello_median, hello_ratio = statistics.median(hello), _median_ratio(hello, bare)
+    hello_median, hello_ratio = statistics.median(hello), median_ratio(hello, bare)
     met = hello_median <= 0.06 and hello_ratio <= 2.5
     table.notes += [
         f"median of {bench.sizes.cold_rounds} rounds; ratios are medians of per-round ratios",
@@ -312,7 +308,7 @@ def compute_table(bench: Bench) -> Table:
                 assert float(result) == float(output[0]), f"{engine} {kernel}: wrong result"
         row = [f"{kernel} ({n})", seconds(statistics.median(native_times))]
         for engine in ENGINES:
-            ratio = _median_ratio(engine_times[engine], native_times)
+            ratio = median_ratio(engine_times[engine], native_times)
             ratios[engine].append(ratio)
             row.append(f"{seconds(statistics.median(engine_times[engine]))} ({ratio:.2f}x)")
         table.rows.append(row)

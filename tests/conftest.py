@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from asml.cli import cli
+from tests.local_aws import running_moto
 
 # The day these tests pretend it is: after python3.10's end of support, before AWS blocks it.
 TODAY = "2026-11-23"
 
 RunAsml = Callable[..., Result]
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A moto server on 127.0.0.1 for the whole session; its URL."""
+    with running_moto(tmp_path_factory.mktemp("moto") / "moto.log") as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""Real Terraform for tests: the CLI from PATH (or ASML_TERRAFORM) with the AWS provider from
-the machine's filesystem mirror, so ``terraform init`` works offline and fast."""
+"""Real Terraform for tests and benchmarks: the CLI from PATH (or ASML_TERRAFORM) with the AWS
+provider from the machine's filesystem mirror, so ``terraform init`` works offline and fast."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def provider_mirror() -> Path:
     for candidate in candidates:
         if (candidate / PROVIDER).is_dir():
             return candidate
-    pytest.fail(
+    raise RuntimeError(
         "no filesystem mirror of the hashicorp/aws provider found under /opt, /usr/share/terraform"
         " or ~/.terraform.d; set ASML_TF_PROVIDER_MIRROR to the directory that holds"
         " registry.terraform.io/hashicorp/aws"
@@ -67,7 +67,7 @@ class Terraform:
 def make_terraform(scratch: Path) -> Terraform:
     binary = os.environ.get("ASML_TERRAFORM") or shutil.which("terraform")
     if not binary:
-        pytest.fail("terraform is not on PATH (or in ASML_TERRAFORM); install Terraform >= 1.3")
+        raise RuntimeError("terraform is not on PATH (or ASML_TERRAFORM); install Terraform >= 1.3")
     cache = scratch / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
     config = scratch / "terraform.rc"

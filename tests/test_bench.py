@@ -28,3 +28,5 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "### Runtime layer size" in text
     assert "### IOmod round trip: guest -> IOmod process -> guest" in text
     assert "| guest on wasmer-llvm | 1 MB |" in text
+    assert "### `asml plan` vs raw `terraform plan`" in text
+    assert "| `terraform plan` |" in text

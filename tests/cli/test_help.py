@@ -31,8 +31,8 @@ ALL = [(), *_commands(cli)]
 
 def test_the_command_tree() -> None:
     assert [" ".join(p) for p in ALL] == [
-        "", "build", "cast", "check", "init", "make", "make function", "make service", "pack",
-        "pack iomod", "package", "schema",
+        "", "apply", "build", "cast", "check", "destroy", "init", "make", "make function",
+        "make service", "outputs", "pack", "pack iomod", "package", "plan", "schema",
     ]  # fmt: skip
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,49 +18,11 @@ from asml.manifest import load_project
 from asml_runtime.function import Function
 from asml_runtime.iomod_host import IomodCalls
 from asml_runtime.iomods import load_iomods
-from tests.lambda_emulator import free_port
+from tests.local_aws import reset
 from tests.runtime.conftest import AVAILABLE_ENGINES
 
 PROJECT = Path(__file__).parent / "project"
 RELAY_IOMODS = ["dynamodb", "s3", "secrets", "http", "crypto", "echo", "sleepy"]
-
-
-def moto_server_binary() -> str:
-    beside = Path(sys.executable).parent / "moto_server"
-    found = str(beside) if beside.is_file() else shutil.which("moto_server")
-    if not found:
-        raise RuntimeError("moto_server is missing: run scripts/bootstrap.sh")
-    return found
-
-
-@pytest.fixture(scope="session")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A moto server on 127.0.0.1 for the whole session; its URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    environment = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [moto_server_binary(), "-H", "127.0.0.1", "-p", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=environment,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto_server did not start:\n{log.read_text()}") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -81,8 +38,7 @@ def aws(moto: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     yield moto
-    request = urllib.request.Request(f"{moto}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
+    reset(moto)
 
 
 @pytest.fixture(scope="session")

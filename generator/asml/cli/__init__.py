@@ -65,7 +65,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    from asml.cli import build, cast, check, init, make, pack, package, schema
+    from asml.cli import build, cast, check, deploy, init, make, pack, package, schema
 
     cli.add_command(init.init)
     cli.add_command(make.make)
@@ -73,6 +73,10 @@ def _register() -> None:
     cli.add_command(build.build)
     cli.add_command(package.package_command)
     cli.add_command(cast.cast)
+    cli.add_command(deploy.plan)
+    cli.add_command(deploy.apply)
+    cli.add_command(deploy.destroy)
+    cli.add_command(deploy.outputs)
     cli.add_command(pack.pack_group)
     cli.add_command(schema.schema)
 

@@ -64,8 +64,7 @@ def render(net: Net) -> dict[str, str]:
         "providers.tf": file("providers.tf.j2", "assemblylift.toml"),
         "variables.tf": file("variables.tf.j2", "assemblylift.toml"),
     }
-    if net.backend is not None:
-        files["backend.tf"] = file("backend.tf.j2", "assemblylift.toml", backend=net.backend)
+    files["backend.tf"] = file("backend.tf.j2", "assemblylift.toml", backend=net.backend)
     files["layers.tf"] = file("layers.tf.j2")
     for service in net.services:
         files[service.filename] = file("service.tf.j2", service.manifest, service=service)

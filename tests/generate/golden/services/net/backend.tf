@@ -2,6 +2,8 @@
 # `asml cast` rewrites this file: put your own Terraform in user_tf/ instead.
 
 terraform {
+  # `asml plan --stage NAME` keeps each stage's state under its own key: NAME/ is put before
+  # the file name of this key.
   backend "s3" {
     bucket         = "shop-terraform-state"
     key            = "asml/shop/terraform.tfstate"

@@ -1,0 +1,148 @@
+"""The one place asml runs Terraform.
+
+python-terraform (0.10.1, from 2019) runs ``init``, ``plan``, ``output`` and ``state pull``,
+with its known quirks handled here:
+
+- it writes an empty ``-var-file`` for plan/apply: asml calls ``cmd()``, which adds none;
+- ``plan()`` always adds ``-detailed-exitcode`` and calls exit code 2 an error: asml runs
+  plans with ``cmd()`` and ``-json``, and reads the outcome from the messages;
+- ``destroy()`` sends ``-force``, which Terraform >= 0.15 refuses: not used (see below);
+- ``output(name)`` raises TypeError: asml calls ``output_cmd(json=...)`` and reads all;
+- it calls the deprecated ``log.warn`` on every failure: silenced around each call;
+- ``synchronous=False`` leaks into the argv: never used;
+- it reads the environment only from ``os.environ``: set around each call.
+
+``apply`` and ``destroy`` run Terraform directly, because python-terraform can either capture
+output or pass it through, not both: a user needs to watch a long apply as it happens, and
+asml needs Terraform's error text when it fails (docs/terraform.md says so too).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from asml.errors import AsmlError
+from asml.terraform.events import Diagnostic, diagnostic_of, errors_in, parse
+from asml.terraform.stage import StageContext
+
+
+class TerraformFailed(AsmlError):
+    """Terraform said no; the message is Terraform's own."""
+
+    def __init__(self, command: str, diagnostics: list[Diagnostic], output: str) -> None:
+        if diagnostics:
+            body = "\n".join(d.text() for d in diagnostics)
+        else:
+            body = "\n".join(output.strip().splitlines()[-20:]) or "(no output)"
+        super().__init__(f"terraform {command} failed:\n{body}")
+
+
+class Terraform:
+    def __init__(self, binary: str, context: StageContext) -> None:
+        import python_terraform  # only commands that run Terraform pay for the import
+
+        self.binary = binary
+        self.context = context
+        self._python_terraform = python_terraform
+        self._tf = python_terraform.Terraform(
+            working_dir=str(context.net_dir), terraform_bin_path=binary
+        )
+
+    @contextmanager
+    def _environment(self) -> Iterator[None]:
+        added = self.context.environment()
+        saved = {key: os.environ.get(key) for key in added}
+        os.environ.update(added)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # its log.warn
+                yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def _cmd(self, command: str, *args: str, **options: Any) -> tuple[int, str, str]:
+        with self._environment():
+            code, out, err = self._tf.cmd(command, *args, **options)
+        return int(code), out or "", err or ""
+
+    def init(self) -> None:
+        flagged = self._python_terraform.IsFlagged
+        self.context.data_dir.mkdir(parents=True, exist_ok=True)
+        code, out, err = self._cmd(
+            "init",
+            input=False,
+            no_color=flagged,
+            reconfigure=flagged,
+            backend_config=self.context.backend_config,
+        )
+        if code != 0:
+            raise TerraformFailed("init", [], f"{out}\n{err}")
+
+    def plan(self, out: Path, *, destroy: bool = False) -> list[dict[str, Any]]:
+        """Run a plan saved to ``out``; its messages, or TerraformFailed with its errors."""
+        flagged = self._python_terraform.IsFlagged
+        var_file = self.context.var_file
+        code, stdout, stderr = self._cmd(
+            "plan",
+            json=flagged,
+            input=False,
+            out=str(out),
+            var_file=str(var_file) if var_file else None,
+            destroy=flagged if destroy else None,
+        )
+        lines = stdout.splitlines()
+        if code != 0:
+            raise TerraformFailed("plan", errors_in(lines), f"{stdout}\n{stderr}")
+        return [m for m in (parse(line) for line in lines) if m is not None]
+
+    def outputs(self) -> dict[str, Any]:
+        code, out, err = self._cmd("output", json=self._python_terraform.IsFlagged)
+        if code != 0:
+            raise TerraformFailed("output", [], f"{out}\n{err}")
+        values: dict[str, Any] = json.loads(out or "{}")
+        return {name: entry.get("value") for name, entry in values.items()}
+
+    def state(self) -> dict[str, Any]:
+        """The stage's state (``terraform state pull``); empty before the first apply."""
+        code, out, err = self._cmd("state pull")
+        if code != 0:
+            raise TerraformFailed("state pull", [], f"{out}\n{err}")
+        state: dict[str, Any] = json.loads(out) if out.strip() else {}
+        return state
+
+    def apply(self, plan: Path, report: Callable[[dict[str, Any]], None]) -> None:
+        """Apply a saved plan, handing each of Terraform's messages to ``report`` as it comes."""
+        self._stream(["apply", "-json", "-input=false", str(plan)], "apply", report)
+
+    def _stream(
+        self, args: list[str], command: str, report: Callable[[dict[str, Any]], None]
+    ) -> None:
+        env = {**os.environ, **self.context.environment()}
+        argv = [self.binary, f"-chdir={self.context.net_dir}", *args]
+        diagnostics: list[Diagnostic] = []
+        other: list[str] = []
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, env=env) as process:  # fmt: skip
+            assert process.stdout is not None
+            for line in process.stdout:
+                message = parse(line)
+                if message is None:
+                    other.append(line)
+                    continue
+                diagnostic = diagnostic_of(message)
+                if diagnostic is not None and diagnostic.severity == "error":
+                    diagnostics.append(diagnostic)
+                report(message)
+        if process.returncode != 0:
+            raise TerraformFailed(command, diagnostics, "".join(other))

@@ -1,0 +1,126 @@
+"""Where a stage keeps its state, and how Terraform reaches its AWS.
+
+Each (stage, target) pair has its own Terraform data directory and its own state, so nothing
+one stage does touches another, and a rehearsal on the local AWS never mixes with the real one:
+
+    .asml/terraform/<stage>[-local]/    Terraform's working files (TF_DATA_DIR), the saved plan
+    .asml/state/<stage>[-local]/        local state (the S3 backend keeps it in the bucket,
+                                        under the configured key with <stage>/ put before the
+                                        file name)
+
+``<stage>`` is ``_default`` for the default stage. The ``local`` target points the AWS provider
+at the ``[local] endpoint`` (a moto server) through the environment only: the generated HCL
+never carries endpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from asml.errors import AsmlError
+from asml.generate.net import NET_DIR
+from asml.manifest import Project
+
+DEFAULT_STAGE = "_default"  # stage names start with a letter, so this is no stage's
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+@dataclass(frozen=True)
+class StageContext:
+    project_root: Path
+    stage: str | None  # None: the default stage
+    target: str  # "aws" or "local"
+    region: str
+    endpoint: str | None  # the local AWS, for the local target
+    backend: str  # "local" or "s3"
+    backend_config: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How the user names it: ``default`` or the stage's name, and ``(local)``."""
+        shown = self.stage or "default"
+        return f"{shown} (local)" if self.target == "local" else shown
+
+    @property
+    def key(self) -> str:
+        base = self.stage or DEFAULT_STAGE
+        return f"{base}-local" if self.target == "local" else base
+
+    @property
+    def net_dir(self) -> Path:
+        return self.project_root / NET_DIR
+
+    @property
+    def data_dir(self) -> Path:
+        return self.project_root / ".asml" / "terraform" / self.key
+
+    @property
+    def plan_file(self) -> Path:
+        return self.data_dir / "plan.tfplan"
+
+    @property
+    def plan_record(self) -> Path:
+        return self.data_dir / "plan.json"
+
+    @property
+    def var_file(self) -> Path | None:
+        """``net/stages/<stage>.tfvars`` for a named stage, relative to net/."""
+        return Path("stages") / f"{self.stage}.tfvars" if self.stage else None
+
+    def environment(self) -> dict[str, str]:
+        """What Terraform's process needs on top of the user's environment."""
+        env = {"TF_DATA_DIR": str(self.data_dir), "TF_IN_AUTOMATION": "1",
+               "CHECKPOINT_DISABLE": "1"}  # fmt: skip
+        if self.target == "local":
+            assert self.endpoint is not None
+            # The AWS provider and the S3 backend both honour AWS_ENDPOINT_URL.
+            env |= {"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": self.region,
+                    "AWS_EC2_METADATA_DISABLED": "true", **LOCAL_CREDENTIALS}  # fmt: skip
+        return env
+
+
+def stage_key(key: str, stage: str | None) -> str:
+    """``asml/shop/terraform.tfstate`` -> ``asml/shop/prod/terraform.tfstate`` for stage prod."""
+    if stage is None:
+        return key
+    path = PurePosixPath(key)
+    return str(path.parent / stage / path.name) if str(path.parent) != "." else f"{stage}/{key}"
+
+
+def stage_context(project: Project, stage: str | None, target: str | None) -> StageContext:
+    manifest = project.manifest
+    settings = None
+    if stage is not None:
+        if stage not in manifest.stages:
+            known = ", ".join(sorted(manifest.stages)) or "none"
+            raise AsmlError(
+                f"assemblylift.toml has no [stages.{stage}] (stages: {known}); add it or drop"
+                " --stage"
+            )
+        settings = manifest.stages[stage]
+    chosen = target or (settings.target if settings is not None else "aws")
+    region = (settings.region if settings is not None else None) or manifest.project.region
+    terraform = manifest.terraform
+    backend = terraform.backend or ("s3" if terraform.state_bucket else "local")
+    context = StageContext(
+        project_root=project.root,
+        stage=stage,
+        target=chosen,
+        region=region,
+        endpoint=manifest.local.endpoint if chosen == "local" else None,
+        backend=backend,
+    )
+    config: dict[str, str]
+    if backend == "s3":
+        key = stage_key(terraform.state_key or f"asml/{project.name}/terraform.tfstate", stage)
+        config = {"key": key}
+        if chosen == "local":
+            # moto serves buckets by path and has no real credentials to check
+            config |= {"use_path_style": "true", "skip_credentials_validation": "true",
+                       "skip_requesting_account_id": "true", "skip_metadata_api_check": "true",
+                       "skip_region_validation": "true"}  # fmt: skip
+    else:
+        state = project.root / ".asml" / "state" / context.key / "terraform.tfstate"
+        config = {"path": str(state)}
+    return replace(context, backend_config=config)

@@ -1,0 +1,165 @@
+"""plan -> apply -> plan (nothing) -> change one function -> plan (exactly that) -> apply ->
+destroy, against moto with the real Terraform and AWS provider; stages; failures."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import RunAsml
+from tests.deploy.conftest import client, deployed, make_project
+
+LOCAL = ("--target", "local")
+
+
+def _json(output: str) -> dict[str, object]:
+    start = output.index("{")
+    return json.loads(output[start : output.rindex("}") + 1])  # type: ignore[no-any-return]
+
+
+def _hash_in_net(root: Path, function: str) -> str:
+    text = (root / "net" / "service_api.tf").read_text()
+    block = text[text.index(f'module "api_{function}" {{') :]
+    found = re.search(r'source_code_hash = "([^"]+)"', block)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_whole_cycle(tmp_path: Path, local_aws: str, run_asml: RunAsml) -> None:
+    root = make_project(tmp_path, local_aws)
+
+    planned = run_asml("plan", *LOCAL, "--json", "--detailed-exitcode", cwd=root)
+    assert planned.exit_code == 2, planned.output
+    summary = _json(planned.output)
+    assert summary["new_functions"] == ["api.bye", "api.hello"]
+    # a layer; per function: itself, its log group, role and policy; the API, its stage, and
+    # per route an integration, a route and a permission
+    assert summary["changes"] == {"add": 17, "change": 0, "destroy": 0}
+
+    applied = run_asml("apply", *LOCAL, cwd=root)
+    assert applied.exit_code == 0, applied.output
+    assert "Endpoints:" in applied.output and "api.hello  asml-shop-api-hello" in applied.output
+    assert deployed(local_aws)["functions"] == ["asml-shop-api-bye", "asml-shop-api-hello"]
+
+    again = run_asml("plan", *LOCAL, "--detailed-exitcode", cwd=root)
+    assert again.exit_code == 0, again.output
+    assert "No changes" in again.output
+
+    source = root / "services" / "api" / "hello" / "main.c"
+    source.write_text(source.read_text().replace("Hello", "Howdy"))
+    changed = run_asml("plan", *LOCAL, "--json", "--detailed-exitcode", cwd=root)
+    assert changed.exit_code == 2, changed.output
+    summary = _json(changed.output)
+    assert summary["code_changed"] == ["api.hello"]
+    assert summary["changes"] == {"add": 0, "change": 1, "destroy": 0}
+    assert [g["name"] for g in summary["groups"]] == ["api.hello"]  # type: ignore[attr-defined]
+
+    assert run_asml("apply", *LOCAL, cwd=root).exit_code == 0
+    code = client(local_aws, "lambda").get_function(FunctionName="asml-shop-api-hello")
+    assert code["Configuration"]["CodeSha256"] == _hash_in_net(root, "hello")
+
+    destroyed = run_asml("destroy", *LOCAL, "--yes", cwd=root)
+    assert destroyed.exit_code == 0, destroyed.output
+    assert deployed(local_aws) == {
+        "functions": [], "layers": [], "roles": [], "apis": [], "log groups": []
+    }  # fmt: skip
+
+
+def test_apply_refuses_a_plan_the_project_no_longer_matches(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    root = make_project(tmp_path, local_aws)
+    assert run_asml("plan", *LOCAL, cwd=root).exit_code == 0
+    source = root / "services" / "api" / "bye" / "main.c"
+    source.write_text(source.read_text().replace("Hello", "Bye"))
+    refused = run_asml("apply", *LOCAL, cwd=root)
+    assert refused.exit_code == 1
+    assert "the project changed since `asml plan`" in refused.output
+    assert deployed(local_aws)["functions"] == []
+
+
+def test_apply_without_a_plan_says_what_to_do(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    root = make_project(tmp_path, local_aws)
+    result = run_asml("apply", *LOCAL, cwd=root)
+    assert result.exit_code == 1
+    assert "there is no saved plan for stage default (local); run `asml plan --target local`" in (
+        result.output
+    )
+
+
+def test_a_terraform_failure_exits_non_zero_with_terraforms_message(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    root = make_project(tmp_path, local_aws, '\n[stages.bad]\nregion = "xx-nowhere-1"\n')
+    result = run_asml("plan", "--stage", "bad", *LOCAL, cwd=root)
+    assert result.exit_code == 1
+    assert "terraform plan failed:\ninvalid AWS Region: xx-nowhere-1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_two_stages_coexist_and_destroy_independently(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    stages = '\n[stages.dev]\ntarget = "local"\n\n[stages.prod]\ntarget = "local"\n'
+    stages += 'environment = { LOG_LEVEL = "warn" }\n'
+    root = make_project(tmp_path, local_aws, stages)
+    for stage in ("dev", "prod"):
+        assert run_asml("plan", "--stage", stage, cwd=root).exit_code == 0
+        applied = run_asml("apply", "--stage", stage, cwd=root)
+        assert applied.exit_code == 0, applied.output
+    assert deployed(local_aws)["functions"] == [
+        "asml-shop-dev-api-bye", "asml-shop-dev-api-hello",
+        "asml-shop-prod-api-bye", "asml-shop-prod-api-hello",
+    ]  # fmt: skip
+    prod = client(local_aws, "lambda").get_function(FunctionName="asml-shop-prod-api-hello")
+    assert prod["Configuration"]["Environment"]["Variables"] == {"LOG_LEVEL": "warn"}
+
+    assert run_asml("destroy", "--stage", "dev", "--yes", cwd=root).exit_code == 0
+    left = deployed(local_aws)
+    assert left["functions"] == ["asml-shop-prod-api-bye", "asml-shop-prod-api-hello"]
+    assert all("-dev-" not in name for names in left.values() for name in names)
+    no_changes = run_asml("plan", "--stage", "prod", "--detailed-exitcode", cwd=root)
+    assert no_changes.exit_code == 0, no_changes.output
+
+    assert run_asml("destroy", "--stage", "prod", "--yes", cwd=root).exit_code == 0
+    assert deployed(local_aws)["functions"] == []
+
+
+def test_state_in_s3_with_a_lock_table_per_stage(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    extra = '\n[terraform]\nstate_bucket = "shop-state"\nlock_table = "shop-locks"\n'
+    extra += '\n[stages.dev]\ntarget = "local"\n'
+    root = make_project(tmp_path, local_aws, extra)
+    assert run_asml("plan", "--stage", "dev", cwd=root).exit_code == 0
+    assert run_asml("apply", "--stage", "dev", cwd=root).exit_code == 0
+    objects = client(local_aws, "s3").list_objects_v2(Bucket="shop-state")["Contents"]
+    assert [o["Key"] for o in objects] == ["asml/shop/dev/terraform.tfstate"]
+    outputs = run_asml("outputs", "--stage", "dev", "--json", cwd=root)
+    assert outputs.exit_code == 0, outputs.output
+    assert _json(outputs.output)["functions"]["api.hello"]["name"] == "asml-shop-dev-api-hello"  # type: ignore[index]
+    assert run_asml("destroy", "--stage", "dev", "--yes", cwd=root).exit_code == 0
+    assert deployed(local_aws)["functions"] == []
+
+
+def test_no_local_aws_is_a_clear_error(tmp_path: Path, local_aws: str, run_asml: RunAsml) -> None:
+    root = make_project(tmp_path, "http://127.0.0.1:9")
+    result = run_asml("plan", *LOCAL, cwd=root)
+    assert result.exit_code == 1
+    assert "nothing answers at http://127.0.0.1:9" in result.output
+
+
+def test_missing_terraform_is_a_clear_error(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml, monkeypatch: object
+) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setenv("ASML_TERRAFORM", str(tmp_path / "no-terraform"))
+    root = make_project(tmp_path, local_aws)
+    result = run_asml("plan", *LOCAL, cwd=root)
+    assert result.exit_code == 1
+    assert "ASML_TERRAFORM=" in result.output and "is not an executable" in result.output
