@@ -136,7 +136,10 @@ class Deployment:
         return self.terraform.outputs()
 
     def destroy(self, report: Report) -> None:
-        self.cast()  # destroying needs the configuration: providers, modules
+        # Destroying needs the configuration (providers, modules), not a build: a project
+        # whose code no longer compiles can still be taken down.
+        if not (self.context.net_dir / "main.tf").is_file():
+            self.cast()
         self._prepare()
         self.init()
         self.context.plan_record.unlink(missing_ok=True)
