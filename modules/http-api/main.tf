@@ -29,10 +29,11 @@ resource "aws_apigatewayv2_api" "this" {
 # HTTP APIs deploy through a $default stage with auto_deploy: every change is live at once,
 # with no deployment resource to trigger.
 resource "aws_apigatewayv2_stage" "default" {
-  api_id      = aws_apigatewayv2_api.this.id
-  name        = "$default"
-  auto_deploy = true
-  tags        = var.tags
+  api_id          = aws_apigatewayv2_api.this.id
+  name            = "$default"
+  auto_deploy     = true
+  stage_variables = var.stage_variables
+  tags            = var.tags
 }
 
 resource "aws_apigatewayv2_authorizer" "this" {

@@ -84,6 +84,12 @@ variable "domain" {
   default = null
 }
 
+variable "stage_variables" {
+  description = "Stage variables: every event carries them in stageVariables."
+  type        = map(string)
+  default     = {}
+}
+
 variable "tags" {
   description = "Tags for the API, its stage and its domain."
   type        = map(string)

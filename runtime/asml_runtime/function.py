@@ -34,6 +34,15 @@ def installed_version(package: str) -> str | None:
     return None
 
 
+# Lambda counts the Python process and the runtime against the function's memory too.
+RUNTIME_SHARE_MB = 48
+
+
+def guest_memory_limit(function_memory_mb: int) -> int:
+    """Bytes the guest may use: the function's memory less the runtime's own share."""
+    return max(16, function_memory_mb - RUNTIME_SHARE_MB) << 20
+
+
 class Function:
     def __init__(
         self,

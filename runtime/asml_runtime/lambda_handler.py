@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from asml_runtime.errors import LoadError, RuntimeFailure
-from asml_runtime.function import Function
+from asml_runtime.function import Function, guest_memory_limit
 from asml_runtime.iomods import load_iomods
 
 log = logging.getLogger("asml.runtime")
 
-# Lambda counts the Python process and the runtime against the function's memory too.
-RUNTIME_SHARE_MB = 48
 # Stop the guest this long before Lambda would, so the error can still be reported.
 DEADLINE_MARGIN_S = 0.05
 
@@ -42,7 +40,7 @@ def memory_limit() -> int | None:
     size = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
     if not size or not size.isdigit():
         return None
-    return max(16, int(size) - RUNTIME_SHARE_MB) << 20
+    return guest_memory_limit(int(size))
 
 
 def _load() -> Function:

@@ -65,7 +65,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    from asml.cli import build, cast, check, deploy, init, make, pack, package, schema
+    from asml.cli import build, cast, check, deploy, init, make, pack, package, schema, serve
 
     cli.add_command(init.init)
     cli.add_command(make.make)
@@ -77,6 +77,8 @@ def _register() -> None:
     cli.add_command(deploy.apply)
     cli.add_command(deploy.destroy)
     cli.add_command(deploy.outputs)
+    cli.add_command(serve.serve)
+    cli.add_command(serve.invoke)
     cli.add_command(pack.pack_group)
     cli.add_command(schema.schema)
 

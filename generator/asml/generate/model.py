@@ -58,6 +58,7 @@ class HttpApiCall:
     authorizers: dict[str, Value]
     cors: dict[str, Value] | None
     domain: dict[str, Value] | None
+    stage_variables: dict[str, str]
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,7 @@ class Resolver:
             authorizers=authorizers,
             cors=_cors(manifest.http),
             domain=_domain(manifest.http),
+            stage_variables=dict(sorted(manifest.http.stage_variables.items())),
         )
 
     def service(

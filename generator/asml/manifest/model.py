@@ -153,6 +153,13 @@ class Authorizer(_Strict):
         min_length=1,
         description="JWT: where API Gateway reads the token.",
     )
+    jwks: str | None = Field(
+        default=None,
+        min_length=1,
+        description="JWT, for `asml serve`: the signing keys to verify tokens with, as a JWKS"
+        " file (relative to the service directory) or URL. API Gateway finds them from the"
+        " issuer; without them `asml serve` reads tokens unverified.",
+    )
 
 
 class IomodDependency(_Strict):
@@ -200,6 +207,11 @@ class HttpSettings(_Strict):
 
     cors: CorsSettings | None = None
     domain: DomainSettings | None = None
+    stage_variables: dict[EnvKey, str] = Field(
+        default_factory=dict,
+        description="Stage variables of the API: every event carries them in `stageVariables`"
+        " (e.g. the URL of a service the function calls).",
+    )
 
 
 class ServiceInfo(_Strict):

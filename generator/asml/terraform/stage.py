@@ -74,10 +74,15 @@ class StageContext:
                "CHECKPOINT_DISABLE": "1"}  # fmt: skip
         if self.target == "local":
             assert self.endpoint is not None
-            # The AWS provider and the S3 backend both honour AWS_ENDPOINT_URL.
-            env |= {"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": self.region,
-                    "AWS_EC2_METADATA_DISABLED": "true", **LOCAL_CREDENTIALS}  # fmt: skip
+            env |= local_aws_environment(self.endpoint, self.region)
         return env
+
+
+def local_aws_environment(endpoint: str, region: str) -> dict[str, str]:
+    """Points AWS SDKs, the AWS provider and the S3 backend at a local AWS: all of them honour
+    AWS_ENDPOINT_URL."""
+    return {"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
+            "AWS_EC2_METADATA_DISABLED": "true", **LOCAL_CREDENTIALS}  # fmt: skip
 
 
 def stage_key(key: str, stage: str | None) -> str:

@@ -1,0 +1,171 @@
+"""``asml serve`` and ``asml invoke``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import IO
+
+import click
+
+from asml.build.pipeline import BUILD_DIR, Builder
+from asml.cli.build import run_build
+from asml.errors import AsmlError
+from asml.iomods.service import IOMODS_DIR
+from asml.manifest import Project, load_project
+from asml.scaffold.names import split_function_ref
+from asml.serve.events import Request, build_event
+from asml.serve.routes import Route
+from asml.serve.server import Gateway, Server, Site, stderr_log
+from asml.serve.watch import Watcher, watched
+from asml.serve.workers import Job, Workers, run
+from asml.terraform.stage import local_aws_environment
+
+
+def _environment(project: Project, target: str | None) -> dict[str, str]:
+    """What the functions' IOmods see: the local AWS for ``--target local``."""
+    if target != "local":
+        return {}
+    return local_aws_environment(project.manifest.local.endpoint, project.manifest.project.region)
+
+
+target_option = click.option(
+    "--target",
+    type=click.Choice(["aws", "local"]),
+    help="local: IOmods call the local AWS at [local] endpoint (e.g. moto). Default: aws,"
+    " with your usual AWS credentials.",
+)
+
+
+@click.command()
+@click.argument("service", required=False)
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")  # fmt: skip
+@click.option("-w", "--workers", "count", type=click.IntRange(min=1),
+              default=min(4, os.cpu_count() or 1),
+              help="Worker processes. Default: the CPUs, at most 4.")  # fmt: skip
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when sources change.")
+@target_option
+@click.pass_context
+def serve(ctx: click.Context, service: str | None, port: int, count: int, no_watch: bool,
+          target: str | None) -> None:  # fmt: skip
+    """Serve the functions' HTTP routes on 127.0.0.1, as API Gateway would.
+
+    Routes match like an HTTP API (path parameters, greedy {proxy+}), events are payload
+    format 2.0, JWT authorizers are checked (and verified when the authorizer has `jwks`),
+    and each request runs through the same runtime and IOmods as on Lambda, in worker
+    processes. One log line per request. Saving a source file rebuilds and reloads.
+
+    \b
+    Example:
+      asml serve --port 8080
+      asml serve api --target local --workers 2
+    """
+    project, _ = run_build(ctx, (), None)
+    site = Site.of(project, service)
+    if not site.routes:
+        raise AsmlError("no function has an `http` route to serve; add one with `http = {...}`")
+    workers = Workers(count, _environment(project, target))
+    gateway = Gateway(site, workers, stderr_log)
+    server = Server(gateway, port)
+    lock = threading.Lock()
+
+    def rebuild() -> None:
+        with lock:
+            try:
+                fresh = load_project(project.root)
+                stderr_log("change seen: rebuilding ...")
+                Builder(fresh).build()
+                gateway.site = Site.of(fresh, service)
+                workers.recycle()
+                stderr_log("rebuilt and reloaded")
+            except AsmlError as error:
+                stderr_log(f"rebuild failed, still serving the last good build: {error}")
+
+    watcher = Watcher(lambda: watched(gateway.site.project), rebuild)
+    for warning in site.verifier.warnings(site.routes):
+        stderr_log(f"warning: {warning}")
+    for route in sorted(site.routes, key=lambda r: (r.path, r.verb)):
+        stderr_log(f"  {route.key:<32} {route.reference}")
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.serve_in_background()
+    if not no_watch:
+        watcher.start()
+    stderr_log(f"asml serve: listening on http://127.0.0.1:{server.port} ({count} workers);"
+               " Ctrl-C stops")  # fmt: skip
+    try:
+        stopped.wait()
+    finally:
+        if not no_watch:
+            watcher.stop()
+        server.close()
+        workers.close()
+        stderr_log("asml serve: stopped")
+
+
+def _default_event(route: Route | None) -> dict[str, object]:
+    if route is None:
+        return {}
+    path = "/".join("example" if s.startswith("{") else s for s in route.path.split("/"))
+    method = "GET" if route.verb == "ANY" else route.verb
+    request = Request(method, path or "/", [("host", "localhost")], b"")
+    parameters = {s.strip("{}+"): "example" for s in route.path.split("/") if s.startswith("{")}
+    return build_event(request, route, parameters)
+
+
+@click.command()
+@click.argument("reference", metavar="SERVICE.FUNCTION")
+@click.option("-e", "--event", "event_file", type=click.File("rb"),
+              help="The event (JSON): a file, or - for standard input. Default: for an HTTP"
+              " function, a GET of its route; else {}.")  # fmt: skip
+@target_option
+@click.pass_context
+def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
+           target: str | None) -> None:  # fmt: skip
+    """Run one function once, through the Lambda runtime, and print its response.
+
+    \b
+    Example:
+      asml invoke api.hello
+      echo '{"body": "{\\"title\\": \\"milk\\"}"}' | asml invoke todo.create --event -
+    """
+    service_name, function_name = split_function_ref(reference)
+    project, _ = run_build(ctx, (f"{service_name}.{function_name}",), None)
+    service = project.service(service_name)
+    function = service.manifest.functions[function_name]
+    if event_file is not None:
+        raw = event_file.read()
+        try:
+            json.loads(raw)
+        except ValueError as error:
+            raise AsmlError(f"the event is not JSON: {error}") from None
+        event = raw
+    else:
+        route = None
+        if function.http is not None:
+            route = Route(function.http.verb, function.http.path, service_name, function_name,
+                          None, None)  # fmt: skip
+        event = json.dumps(_default_event(route)).encode()
+    os.environ.update(_environment(project, target))
+    root = project.root / BUILD_DIR / service_name
+    job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,
+              float(function.timeout_seconds))  # fmt: skip
+    outcome = run(job)
+    text = outcome.payload.decode("utf-8", "replace")
+    if not outcome.ok:
+        raise AsmlError(f"{reference} failed: {text}")
+    try:
+        click.echo(json.dumps(json.loads(text), indent=2))
+    except ValueError:
+        click.echo(text)
+    sys.stdout.flush()

@@ -1,0 +1,117 @@
+"""Worker processes that run functions with the Lambda runtime, as Lambda would.
+
+wasmer holds the GIL while guest code runs, so requests run at once only in separate
+processes. Each worker loads a function the first time it gets one of its events (verifying
+the artifact and starting its IOmods, like a Lambda cold start) and keeps it for the next.
+A guest that traps fails its own event only; a worker that dies is replaced.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import os
+import signal
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+
+# In each worker: the functions it has loaded, by build directory.
+_loaded: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    directory: str  # the function's build directory
+    iomod_path: str  # where its service's IOmods are laid out
+    memory_mb: int
+    event: bytes
+    timeout: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    payload: bytes  # the response, or the failure ("GuestTrap: ...") as UTF-8
+
+
+def _close_all() -> None:
+    for function in _loaded.values():
+        iomods = getattr(getattr(function, "host", None), "iomods", None)
+        host = getattr(iomods, "host", None)
+        if host is not None:
+            host.close()
+
+
+def _start(environment: dict[str, str]) -> None:
+    # Ctrl-C reaches the whole process group; the server stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.update(environment)
+    # Runs when the worker exits normally, so its IOmod processes go with it.
+    multiprocessing.util.Finalize(None, _close_all, exitpriority=10)
+
+
+def run(job: Job) -> Outcome:
+    """Runs in a worker: one event through the runtime."""
+    from asml_runtime.errors import LoadError, RuntimeFailure
+    from asml_runtime.function import Function, guest_memory_limit
+    from asml_runtime.iomods import SEARCH_PATH_ENV, load_iomods
+
+    function = _loaded.get(job.directory)
+    try:
+        if function is None:
+            os.environ[SEARCH_PATH_ENV] = job.iomod_path
+            directory = Path(job.directory)
+            function = Function(directory, iomods=load_iomods(directory),
+                                memory_limit=guest_memory_limit(job.memory_mb))  # fmt: skip
+            _loaded[job.directory] = function
+        assert isinstance(function, Function)
+        return Outcome(True, function.invoke(job.event, timeout=job.timeout))
+    except RuntimeFailure as failure:
+        return Outcome(False, f"{failure.kind}: {failure}".encode())
+    except LoadError as error:
+        return Outcome(False, f"LoadError: {error}".encode())
+
+
+class Workers:
+    """A pool of worker processes that can be swapped for a fresh one (after a rebuild)."""
+
+    def __init__(self, count: int, environment: dict[str, str]) -> None:
+        self.count = count
+        self.environment = environment
+        self._lock = Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the server has threads, and a forked copy of them is not safe
+        return ProcessPoolExecutor(
+            self.count,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(self.environment,),
+        )
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        with self._lock:
+            try:
+                return self._pool.submit(run, job)
+            except BrokenProcessPool:
+                self._pool = self._new_pool()
+                return self._pool.submit(run, job)
+
+    def recycle(self) -> None:
+        """New workers for new code; the old ones finish their events, then stop."""
+        with self._lock:
+            old, self._pool = self._pool, self._new_pool()
+        old.shutdown(wait=True)
+
+    def replace_broken(self) -> None:
+        with self._lock:
+            old, self._pool = self._pool, self._new_pool()
+        old.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._pool.shutdown(wait=True, cancel_futures=True)
