@@ -31,8 +31,9 @@ ALL = [(), *_commands(cli)]
 
 def test_the_command_tree() -> None:
     assert [" ".join(p) for p in ALL] == [
-        "", "apply", "build", "cast", "check", "destroy", "init", "make", "make function",
-        "make service", "outputs", "pack", "pack iomod", "package", "plan", "schema",
+        "", "apply", "build", "cast", "check", "destroy", "init", "invoke", "make",
+        "make function", "make service", "outputs", "pack", "pack iomod", "package", "plan",
+        "schema", "serve",
     ]  # fmt: skip
 
 
