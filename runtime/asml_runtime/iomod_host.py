@@ -180,6 +180,15 @@ class IomodHost:
         assert self._loop is not None
         return self._loop.create_task(self._call(coordinates, call, data))
 
+    def add(self, iomods: Sequence[tuple[IomodManifest, Path]]) -> None:
+        """Start more IOmods, for another function in this process (``asml serve`` runs
+        several functions per process; Lambda runs one)."""
+        for manifest, directory in iomods:
+            if manifest.coordinates not in self.members:
+                member = Member(manifest, directory)
+                self.members[manifest.coordinates] = member
+                self._spawn(member)
+
     def client(self, allowed: Iterable[str]) -> IomodCalls:
         """The calls one function may make: those of the IOmods it declared."""
         return IomodCalls(self, frozenset(allowed))

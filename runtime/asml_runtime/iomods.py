@@ -13,9 +13,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from asml_runtime.errors import LoadError
+
+if TYPE_CHECKING:
+    from asml_iomods.manifest import IomodManifest
+    from asml_runtime import iomod_host
 
 IOMODS_FILE = "iomods.json"
 SEARCH_PATH_ENV = "ASML_IOMOD_PATH"
@@ -108,7 +112,6 @@ def load_iomods(function_dir: Path) -> IomodClient:
         return NoIomods()
     # Only functions with IOmods pay for the protocol (pycapnp, from the IOmod layer).
     from asml_iomods import manifest as manifests
-    from asml_runtime import iomod_host
 
     found = []
     for coordinates, version in wanted:
@@ -131,9 +134,31 @@ def load_iomods(function_dir: Path) -> IomodClient:
                 f" was built for {version}. Rebuild and redeploy the service."
             )
         found.append((manifest, directory))
-    host = iomod_host.IomodHost(
-        found,
-        call_timeout=_seconds(CALL_TIMEOUT_ENV, iomod_host.CALL_TIMEOUT_S),
-        register_timeout=_seconds(REGISTER_TIMEOUT_ENV, iomod_host.REGISTER_TIMEOUT_S),
-    ).start()
-    return host.client(coordinates for coordinates, _ in wanted)
+    return _shared_host(found).client(coordinates for coordinates, _ in wanted)
+
+
+# One host per process: its Cap'n Proto event loop is bound to the thread, and a thread can
+# have only one. Functions loaded later in the same process (asml serve) share it.
+_host: iomod_host.IomodHost | None = None
+
+
+def _shared_host(found: list[tuple[IomodManifest, Path]]) -> iomod_host.IomodHost:
+    from asml_runtime import iomod_host
+
+    global _host
+    if _host is None or _host.closed:
+        _host = iomod_host.IomodHost(
+            found,
+            call_timeout=_seconds(CALL_TIMEOUT_ENV, iomod_host.CALL_TIMEOUT_S),
+            register_timeout=_seconds(REGISTER_TIMEOUT_ENV, iomod_host.REGISTER_TIMEOUT_S),
+        ).start()
+        return _host
+    for manifest, directory in found:
+        running = _host.members.get(manifest.coordinates)
+        if running is not None and running.directory != directory:
+            raise IomodConfigError(
+                f"IOmod {manifest.coordinates} from {directory} cannot join this process,"
+                f" which already runs it from {running.directory}"
+            )
+    _host.add(found)
+    return _host

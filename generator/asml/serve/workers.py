@@ -76,13 +76,14 @@ def run(job: Job) -> Outcome:
 
 
 class Workers:
-    """A pool of worker processes that can be swapped for a fresh one (after a rebuild)."""
+    """Pools of worker processes, one per service (a process runs one set of IOmods), that
+    can be swapped for fresh ones after a rebuild."""
 
     def __init__(self, count: int, environment: dict[str, str]) -> None:
         self.count = count
         self.environment = environment
         self._lock = Lock()
-        self._pool = self._new_pool()
+        self._pools: dict[str, ProcessPoolExecutor] = {}
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server has threads, and a forked copy of them is not safe
@@ -95,23 +96,29 @@ class Workers:
 
     def submit(self, job: Job) -> Future[Outcome]:
         with self._lock:
+            pool = self._pools.get(job.iomod_path)
+            if pool is None:
+                pool = self._pools[job.iomod_path] = self._new_pool()
             try:
-                return self._pool.submit(run, job)
+                return pool.submit(run, job)
             except BrokenProcessPool:
-                self._pool = self._new_pool()
-                return self._pool.submit(run, job)
+                pool = self._pools[job.iomod_path] = self._new_pool()
+                return pool.submit(run, job)
+
+    def _drop_all(self) -> list[ProcessPoolExecutor]:
+        with self._lock:
+            old, self._pools = list(self._pools.values()), {}
+        return old
 
     def recycle(self) -> None:
         """New workers for new code; the old ones finish their events, then stop."""
-        with self._lock:
-            old, self._pool = self._pool, self._new_pool()
-        old.shutdown(wait=True)
+        for pool in self._drop_all():
+            pool.shutdown(wait=True)
 
     def replace_broken(self) -> None:
-        with self._lock:
-            old, self._pool = self._pool, self._new_pool()
-        old.shutdown(wait=False, cancel_futures=True)
+        for pool in self._drop_all():
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        with self._lock:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for pool in self._drop_all():
+            pool.shutdown(wait=True, cancel_futures=True)
