@@ -155,7 +155,7 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
         if function.http is not None:
             route = Route(function.http.verb, function.http.path, service_name, function_name,
                           None, None)  # fmt: skip
-        event = json.dumps(_default_event(route)).encode()
+        event = json.dumps(_default_event(route), separators=(",", ":")).encode()
     os.environ.update(_environment(project, target))
     root = project.root / BUILD_DIR / service_name
     job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,

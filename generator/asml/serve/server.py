@@ -64,7 +64,7 @@ class Gateway:
         timeout = min(function.timeout_seconds, HTTP_API_TIMEOUT_SECONDS)
         root = site.project.root / BUILD_DIR / route.service
         job = Job(str(root / route.function), str(root / IOMODS_DIR), function.memory_mb,
-                  json.dumps(event).encode(), float(timeout))  # fmt: skip
+                  json.dumps(event, separators=(",", ":")).encode(), float(timeout))  # fmt: skip
         try:
             outcome = self.workers.submit(job).result(timeout=timeout + 5)
         except FutureTimeout:
