@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 .PHONY: help bootstrap demo test lint typecheck unit compat bench clean
 
 help:
-	@echo "make demo       scaffold a project and check it, from a fresh clone"
+	@echo "make demo       the todo example: build, deploy to a local AWS, serve and use it, tear down"
 	@echo "make test       ruff, mypy --strict, pytest on CPython 3.10 and $(COMPAT_PYTHON)"
 	@echo "make bench      run every benchmark and write bench/RESULTS.md"
 	@echo "make bootstrap  create .venv (CPython 3.10) with asml, its engines and dev tools"

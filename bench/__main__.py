@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import build, iomods, runtime, terraform
+from bench import build, iomods, runtime, serve, terraform
 from bench.harness import machine
 
 AREAS = {
@@ -16,6 +16,7 @@ AREAS = {
     "runtime": runtime.tables,
     "iomods": iomods.tables,
     "terraform": terraform.tables,
+    "serve": serve.tables,
 }
 
 
