@@ -22,7 +22,7 @@ from asml.serve.events import Request, build_event
 from asml.serve.routes import Route
 from asml.serve.server import Gateway, Server, Site, stderr_log
 from asml.serve.watch import Watcher, watched
-from asml.serve.workers import Job, Workers, run
+from asml.serve.workers import Job, Workers, close_all, run
 from asml.terraform.stage import local_aws_environment
 
 
@@ -160,7 +160,10 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
     root = project.root / BUILD_DIR / service_name
     job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,
               float(function.timeout_seconds))  # fmt: skip
-    outcome = run(job)
+    try:
+        outcome = run(job)
+    finally:
+        close_all()  # before interpreter shutdown, when the engine can no longer clean up
     text = outcome.payload.decode("utf-8", "replace")
     if not outcome.ok:
         raise AsmlError(f"{reference} failed: {text}")

@@ -37,12 +37,14 @@ class Outcome:
     payload: bytes  # the response, or the failure ("GuestTrap: ...") as UTF-8
 
 
-def _close_all() -> None:
+def close_all() -> None:
+    """Let go of every loaded function and stop the IOmods they started."""
     for function in _loaded.values():
         iomods = getattr(getattr(function, "host", None), "iomods", None)
         host = getattr(iomods, "host", None)
         if host is not None:
             host.close()
+    _loaded.clear()
 
 
 def _start(environment: dict[str, str]) -> None:
@@ -50,7 +52,7 @@ def _start(environment: dict[str, str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(environment)
     # Runs when the worker exits normally, so its IOmod processes go with it.
-    multiprocessing.util.Finalize(None, _close_all, exitpriority=10)
+    multiprocessing.util.Finalize(None, close_all, exitpriority=10)
 
 
 def run(job: Job) -> Outcome:
