@@ -142,6 +142,12 @@ def load_iomods(function_dir: Path) -> IomodClient:
 _host: iomod_host.IomodHost | None = None
 
 
+def close_host() -> None:
+    """Stop this process's IOmods (a server that loads and unloads functions calls it)."""
+    if _host is not None:
+        _host.close()
+
+
 def _shared_host(found: list[tuple[IomodManifest, Path]]) -> iomod_host.IomodHost:
     from asml_runtime import iomod_host
 

@@ -39,12 +39,10 @@ class Outcome:
 
 def close_all() -> None:
     """Let go of every loaded function and stop the IOmods they started."""
-    for function in _loaded.values():
-        iomods = getattr(getattr(function, "host", None), "iomods", None)
-        host = getattr(iomods, "host", None)
-        if host is not None:
-            host.close()
+    from asml_runtime.iomods import close_host
+
     _loaded.clear()
+    close_host()
 
 
 def _start(environment: dict[str, str]) -> None:
