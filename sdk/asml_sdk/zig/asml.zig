@@ -82,6 +82,16 @@ fn escape(out: []u8, text: []const u8) usize {
     return at;
 }
 
+/// `text` as a JSON string literal, quotes included, for building answers and IOmod inputs.
+/// The caller frees it with `allocator.free`.
+pub fn jsonString(text: []const u8) error{OutOfMemory}![]u8 {
+    const out = try allocator.alloc(u8, 6 * text.len + 2);
+    out[0] = '"';
+    const end = 1 + escape(out[1..], text);
+    out[end] = '"';
+    return allocator.realloc(out, end + 1);
+}
+
 /// A Lambda proxy response with a text body.
 pub fn httpResponse(status: u16, content_type: []const u8, body: []const u8) i32 {
     const out = allocator.alloc(u8, 96 + 6 * (content_type.len + body.len)) catch

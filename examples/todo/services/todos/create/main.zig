@@ -32,7 +32,7 @@ fn create(event_text: []const u8) !i32 {
     defer uuid.deinit();
     const id = uuid.value.object.get("uuid").?.string;
 
-    const quoted_title = try quote(title.string);
+    const quoted_title = try asml.jsonString(title.string);
     defer gpa.free(quoted_title);
     const item = try std.fmt.allocPrint(gpa,
         "{{\"TableName\":\"todos\",\"Item\":{{\"id\":{{\"S\":\"{s}\"}},\"title\":{{\"S\":{s}}},\"done\":{{\"BOOL\":false}}}}}}",
@@ -44,32 +44,4 @@ fn create(event_text: []const u8) !i32 {
     const answer = try std.fmt.allocPrint(gpa, "{{\"id\":\"{s}\",\"title\":{s},\"done\":false}}", .{ id, quoted_title });
     defer gpa.free(answer);
     return asml.httpJson(201, answer);
-}
-
-/// `text` as a JSON string literal, quotes included.
-fn quote(text: []const u8) ![]u8 {
-    var out = try gpa.alloc(u8, text.len * 6 + 2);
-    var at: usize = 0;
-    out[at] = '"';
-    at += 1;
-    for (text) |c| {
-        switch (c) {
-            '"', '\\' => {
-                out[at] = '\\';
-                out[at + 1] = c;
-                at += 2;
-            },
-            0...0x1f => {
-                _ = try std.fmt.bufPrint(out[at..], "\\u{x:0>4}", .{c});
-                at += 6;
-            },
-            else => {
-                out[at] = c;
-                at += 1;
-            },
-        }
-    }
-    out[at] = '"';
-    at += 1;
-    return gpa.realloc(out, at);
 }

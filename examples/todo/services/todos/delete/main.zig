@@ -31,33 +31,5 @@ fn delete(event_text: []const u8) !i32 {
 fn idOf(event: std.json.Value) ![]u8 {
     const parameters = event.object.get("pathParameters") orelse return error.BadRequest;
     const id = parameters.object.get("id") orelse return error.BadRequest;
-    return quote(id.string);
-}
-
-/// `text` as a JSON string literal, quotes included.
-fn quote(text: []const u8) ![]u8 {
-    var out = try gpa.alloc(u8, text.len * 6 + 2);
-    var at: usize = 0;
-    out[at] = '"';
-    at += 1;
-    for (text) |c| {
-        switch (c) {
-            '"', '\\' => {
-                out[at] = '\\';
-                out[at + 1] = c;
-                at += 2;
-            },
-            0...0x1f => {
-                _ = try std.fmt.bufPrint(out[at..], "\\u{x:0>4}", .{c});
-                at += 6;
-            },
-            else => {
-                out[at] = c;
-                at += 1;
-            },
-        }
-    }
-    out[at] = '"';
-    at += 1;
-    return gpa.realloc(out, at);
+    return asml.jsonString(id.string);
 }

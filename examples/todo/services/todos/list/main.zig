@@ -35,39 +35,10 @@ fn list() !i32 {
 
 /// A DynamoDB item ({"id": {"S": ...}, ...}) as the API shows a todo.
 fn todoJson(item: std.json.Value) ![]u8 {
-    const id = try quote(item.object.get("id").?.object.get("S").?.string);
+    const id = try asml.jsonString(item.object.get("id").?.object.get("S").?.string);
     defer gpa.free(id);
-    const title = try quote(item.object.get("title").?.object.get("S").?.string);
+    const title = try asml.jsonString(item.object.get("title").?.object.get("S").?.string);
     defer gpa.free(title);
     const done = if (item.object.get("done")) |d| d.object.get("BOOL").?.bool else false;
     return std.fmt.allocPrint(gpa, "{{\"id\":{s},\"title\":{s},\"done\":{}}}", .{ id, title, done });
-}
-
-
-/// `text` as a JSON string literal, quotes included.
-fn quote(text: []const u8) ![]u8 {
-    var out = try gpa.alloc(u8, text.len * 6 + 2);
-    var at: usize = 0;
-    out[at] = '"';
-    at += 1;
-    for (text) |c| {
-        switch (c) {
-            '"', '\\' => {
-                out[at] = '\\';
-                out[at + 1] = c;
-                at += 2;
-            },
-            0...0x1f => {
-                _ = try std.fmt.bufPrint(out[at..], "\\u{x:0>4}", .{c});
-                at += 6;
-            },
-            else => {
-                out[at] = c;
-                at += 1;
-            },
-        }
-    }
-    out[at] = '"';
-    at += 1;
-    return gpa.realloc(out, at);
 }
