@@ -2,8 +2,10 @@
 
 Functions run the way Lambda runs them: the handler and the engine come from a runtime layer
 built by asml (no .pyc, as Lambda's read-only /opt cannot keep any), loaded by the plain
-CPython 3.10 interpreter, not this venv's. Every figure stands beside its comparison from the
-same run, and ratios are taken round by round so a noisy machine does not skew them.
+CPython 3.10 interpreter, not this venv's (the managed python3.10 path), or by the interpreter
+layer's CPython (the custom runtime, provided.al2023). Every figure stands beside its
+comparison from the same run, and ratios are taken round by round so a noisy machine does not
+skew them.
 """
 
 from __future__ import annotations
@@ -94,6 +96,16 @@ QUICK = Sizes(cold_rounds=2, warm_calls=50, compute_repeats=1, big_functions=40,
               fib=20, nbody=1000, sha256=1)  # fmt: skip
 
 
+def _unpack(layer: Path, into: Path) -> None:
+    """Extract a layer as Lambda does, with its files' modes (the interpreter is executable)."""
+    with zipfile.ZipFile(layer) as archive:
+        for info in archive.infolist():
+            path = Path(archive.extract(info, into))
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                path.chmod(mode)
+
+
 def _base_python() -> str:
     """The interpreter Lambda would use: this CPython, but outside the venv and its packages."""
     return str(Path(sys.base_prefix) / "bin" / f"python{sys.version_info[0]}.{sys.version_info[1]}")
@@ -104,6 +116,9 @@ class Bench:
         self.scratch = scratch
         self.sizes = sizes
         self.root = self._project()
+        self.zips: dict[str, Path] = {}
+        self.interpreter_source: str | None = None
+        self.custom_home = scratch
         self.layers = self._layers()
         self.plain = scratch / "plain"
         self.plain.mkdir()
@@ -137,26 +152,51 @@ class Bench:
         return self.root / ".asml" / "build" / "b" / f"{name}-{engine}"
 
     def _layers(self) -> dict[str, Path]:
+        """Each layer, built and unpacked: ``wasmer`` (managed python3.10), ``wasmtime``,
+        ``custom`` (wasmer on provided.al2023: its runtime layer and interpreter layer in one
+        /opt, as Lambda lays them out)."""
+        from asml.package.interpreter import PREFIX_ENV, build_interpreter_layer
+        from asml.package.lambda_platform import PROVIDED_AL2023, PYTHON310
         from asml.package.project import layer_of
         from asml.package.runtime_layer import build_runtime_layer
 
         unpacked = {}
-        for engine in ("wasmer-llvm", "wasmtime"):
-            spec = layer_of(self.function_dir("hello", engine))
+        for key, engine, runtime in [("wasmer", "wasmer-llvm", PYTHON310),
+                                     ("wasmtime", "wasmtime", None),
+                                     ("custom", "wasmer-llvm", PROVIDED_AL2023)]:  # fmt: skip
+            spec = layer_of(self.function_dir("hello", engine), runtime)
             result = build_runtime_layer(spec, self.scratch / f"{spec.name}.zip", self.scratch)
-            with zipfile.ZipFile(result.path) as archive:
-                archive.extractall(self.scratch / spec.name)
-            unpacked[spec.engine_package] = self.scratch / spec.name / "python"
+            self.zips[key] = result.path
+            _unpack(result.path, self.scratch / key)
+            unpacked[key] = self.scratch / key / "python"
+        environ = dict(os.environ)
+        if not any(environ.get(k) for k in ("ASML_PYTHON_PREFIX", "ASML_PYTHON_ARCHIVE",
+                                             "PBS_INSTALLER_BASE_URL")):  # fmt: skip
+            environ[PREFIX_ENV] = sys.base_prefix  # offline: this machine's CPython stands in
+        self.interpreter_source = environ.get(PREFIX_ENV) or environ.get("ASML_PYTHON_ARCHIVE")
+        interpreter = build_interpreter_layer(
+            "x86_64", self.scratch / "asml-python3.10-x86_64.zip", self.scratch, environ
+        )
+        self.zips["interpreter"] = interpreter.path
+        _unpack(interpreter.path, self.scratch / "custom")
+        self.custom_home = self.scratch / "custom" / "asml" / "python3.10"
         return unpacked
 
-    def layer_size(self, package: str) -> tuple[int, int]:
-        zipped = next(self.scratch.glob(f"asml-runtime-{package}-*.zip"))
-        return zipped.stat().st_size, sum(
-            p.stat().st_size for p in self.layers[package].rglob("*") if p.is_file()
-        )
+    def unpacked_size(self, key: str) -> int:
+        """Bytes the layer takes once Lambda unpacked it."""
+        with zipfile.ZipFile(self.zips[key]) as archive:
+            return sum(info.file_size for info in archive.infolist())
 
-    def child(self, function: Path | None, calls: int) -> tuple[float, dict[str, object]]:
-        """Start a fresh interpreter; seconds to the first response, and what it measured."""
+    def layer_size(self, key: str) -> tuple[int, int]:
+        return self.zips[key].stat().st_size, self.unpacked_size(key)
+
+    def child(
+        self, function: Path | None, calls: int, *, custom: bool = False
+    ) -> tuple[float, dict[str, object]]:
+        """Start a fresh interpreter; seconds to the first response, and what it measured.
+
+        ``custom``: as on the custom runtime, the interpreter layer's CPython with the
+        environment its ``bootstrap`` sets."""
         env = {
             "PATH": os.environ.get("PATH", ""),
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -164,14 +204,19 @@ class Bench:
             "BENCH_CALLS": str(calls),
             "ASML_LOG_LEVEL": "WARNING",
         }
+        python = _base_python()
         if function is not None:
             package = "wasmtime" if function.name.endswith("wasmtime") else "wasmer"
+            package = "custom" if custom else package
             env |= {"PYTHONPATH": str(self.layers[package]), "ASML_FUNCTION_DIR": str(function)}
         else:
             env["PYTHONPATH"] = str(self.plain)
+        if custom:
+            python = str(self.custom_home / "bin" / "python3.10")
+            env["LD_LIBRARY_PATH"] = str(self.custom_home / "lib")
         started = time.perf_counter()
         process = subprocess.Popen(
-            [_base_python(), "-s", "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True
+            [python, "-s", "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True
         )
         assert process.stdout is not None
         first = process.stdout.readline()
@@ -221,6 +266,44 @@ def cold_start_table(bench: Bench) -> Table:
         "CPython 3.10 outside any venv, runtime and engine from the layer asml builds, no .pyc",
         f"goal: wasmer-llvm hello ≤ 60 ms and ≤ 2.5x bare Python: {seconds(hello_median)},"
         f" {hello_ratio:.2f}x ({'met' if met else 'NOT met'})",
+    ]
+    return table
+
+
+def custom_runtime_table(bench: Bench) -> Table:
+    """The two ways a wasmer function runs on Lambda, against a plain Python handler."""
+    table = Table(
+        "Cold start: wasmer-llvm hello on the custom runtime vs the managed python3.10",
+        ["runtime", "median", "vs managed python3.10", "vs plain Python handler"],
+    )
+    hello = bench.function_dir("hello", "wasmer-llvm")
+    custom: list[float] = []
+    managed: list[float] = []
+    plain: list[float] = []
+    for _ in range(bench.sizes.cold_rounds):  # round-robin, so drift hits every variant alike
+        plain.append(bench.child(None, 0)[0])
+        managed.append(bench.child(hello, 0)[0])
+        custom.append(bench.child(hello, 0, custom=True)[0])
+    table.rows += [
+        ["plain Python handler (managed python3.10)", seconds(statistics.median(plain)), "-",
+         "1.00x"],
+        ["managed python3.10 + runtime layer", seconds(statistics.median(managed)), "1.00x",
+         f"{median_ratio(managed, plain):.2f}x"],
+        ["provided.al2023: interpreter layer + runtime layer", seconds(statistics.median(custom)),
+         f"{median_ratio(custom, managed):.2f}x", f"{median_ratio(custom, plain):.2f}x"],
+    ]  # fmt: skip
+    versus_managed, versus_plain = median_ratio(custom, managed), median_ratio(custom, plain)
+    table.notes += [
+        f"median of {bench.sizes.cold_rounds} rounds, fresh process to first response (as the"
+        " table above); ratios are medians of per-round ratios",
+        "the custom runtime's interpreter is the interpreter layer's CPython (built from"
+        f" {bench.interpreter_source or 'python-build-standalone'}), run with the environment"
+        " its bootstrap sets",
+        f"goals: custom runtime ≤ 1.1x the managed path: {versus_managed:.2f}x"
+        f" ({'met' if versus_managed <= 1.1 else 'NOT met'}); wasmer-llvm hello ≤ 2.0x a plain"
+        f" Python handler: {versus_plain:.2f}x on the custom runtime"
+        f" ({'met' if versus_plain <= 2.0 else 'NOT met'}),"
+        f" {median_ratio(managed, plain):.2f}x on the managed path",
     ]
     return table
 
@@ -324,15 +407,27 @@ def compute_table(bench: Bench) -> Table:
 
 def layer_table(bench: Bench) -> Table:
     table = Table("Runtime layer size", ["layer", "zipped", "unpacked"])
-    for package in ("wasmer", "wasmtime"):
-        zipped, unpacked = bench.layer_size(package)
-        table.rows.append([package, size(zipped), size(unpacked)])
-    table.notes.append("asml_runtime plus the engine's Linux wheel for Lambda; no compiler")
+    rows = [("wasmer, managed python3.10", "wasmer"), ("wasmtime, managed python3.12", "wasmtime"),
+            ("wasmer, custom runtime (+ awslambdaric, bootstrap)", "custom"),
+            ("CPython 3.10 interpreter layer (custom runtime)", "interpreter")]  # fmt: skip
+    for label, key in rows:
+        zipped, unpacked = bench.layer_size(key)
+        table.rows.append([label, size(zipped), size(unpacked)])
+    custom = bench.unpacked_size("custom") + bench.unpacked_size("interpreter")
+    interpreter_zipped = bench.layer_size("interpreter")[0]
+    table.notes += [
+        "asml_runtime plus the engine's Linux wheel for Lambda; no compiler",
+        f"a wasmer function on the custom runtime unpacks to {size(custom)} of layers (plus its"
+        " IOmod layer, if any), against Lambda's 250 MB limit",
+        f"goal: interpreter layer ≤ 20 MB zipped: {size(interpreter_zipped)}"
+        f" ({'met' if interpreter_zipped <= 20 * 1024 * 1024 else 'NOT met'}), built from"
+        f" {bench.interpreter_source or 'python-build-standalone 3.10.22'}",
+    ]
     return table
 
 
 def tables(quick: bool) -> list[Table]:
     with tempfile.TemporaryDirectory(prefix="asml-bench-") as scratch:
         bench = Bench(Path(scratch), QUICK if quick else FULL)
-        return [cold_start_table(bench), *warm_tables(bench), compute_table(bench),
-                layer_table(bench)]  # fmt: skip
+        return [cold_start_table(bench), custom_runtime_table(bench), *warm_tables(bench),
+                compute_table(bench), layer_table(bench)]  # fmt: skip

@@ -54,6 +54,15 @@ if [[ -z "${TF_CLI_CONFIG_FILE:-}" || ! -f "${TF_CLI_CONFIG_FILE:-}" ]]; then
 fi
 export CHECKPOINT_DISABLE=1
 
+# The custom runtime's CPython 3.10 is python-build-standalone's, downloaded with pbs-installer
+# (or from PBS_INSTALLER_BASE_URL, or ASML_PYTHON_ARCHIVE). With none of those set, the demo
+# needs no internet: this machine's own CPython 3.10 (the one .venv runs on) stands in, which
+# is fine for the local AWS. asml cast says that it would not do for AWS itself.
+if [[ -z "${ASML_PYTHON_PREFIX:-}${ASML_PYTHON_ARCHIVE:-}${PBS_INSTALLER_BASE_URL:-}" ]]; then
+    ASML_PYTHON_PREFIX=$("$python" -c 'import sys; print(sys.base_prefix)')
+    export ASML_PYTHON_PREFIX
+fi
+
 cp -r examples/todo "$work/todo"
 rm -rf "$work/todo/.asml" "$work/todo/net"
 cd "$work/todo"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -22,6 +25,45 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A moto server on 127.0.0.1 for the whole session; its URL."""
     with running_moto(tmp_path_factory.mktemp("moto") / "moto.log") as url:
         yield url
+
+
+def pack_as_python_build_standalone(prefix: Path, archive: Path) -> Path:
+    """Pack an installed CPython as python-build-standalone's ``install_only`` archives are
+    laid out (everything below ``python/``), with nothing left out."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with archive.open("wb") as output, subprocess.Popen(
+        ["tar", "-C", str(prefix.parent), f"--transform=s|^{prefix.name}|python|",
+         "-cf", "-", prefix.name],
+        stdout=subprocess.PIPE,
+    ) as tar:  # fmt: skip
+        assert tar.stdout is not None
+        subprocess.run(["gzip", "-1"], stdin=tar.stdout, stdout=output, check=True)
+        tar.stdout.close()
+        assert tar.wait() == 0
+    return archive
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _interpreter_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Where every test's custom-runtime interpreter comes from, and asml's shared cache.
+
+    There is no internet here: this machine's CPython 3.10, packed as a python-build-standalone
+    archive, is given through the local-archive option, so unpacking, trimming and the layer
+    build run for real (once per session: the cache is the session's own, never the user's).
+    """
+    saved = {k: os.environ.get(k) for k in ("ASML_PYTHON_ARCHIVE", "ASML_CACHE_HOME")}
+    os.environ["ASML_CACHE_HOME"] = str(tmp_path_factory.mktemp("asml-cache-home"))
+    if sys.version_info[:2] == (3, 10):  # the wasmer engines' Python: the tests that need it
+        archive = tmp_path_factory.mktemp("pbs") / "cpython-3.10-install_only.tar.gz"
+        os.environ["ASML_PYTHON_ARCHIVE"] = str(
+            pack_as_python_build_standalone(Path(sys.base_prefix), archive)
+        )
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,17 @@ from typing import Any
 
 HANDLER = "asml_runtime.lambda_handler.handler"
 INVOCATIONS = "/2015-03-31/functions/function/invocations"
+
+
+def unpack_layer(layer: Path, into: Path) -> None:
+    """Extract a layer zip as Lambda does, keeping each file's mode (zipfile drops the
+    executable bits, which a custom runtime's ``bootstrap`` and interpreter need)."""
+    with zipfile.ZipFile(layer) as archive:
+        for info in archive.infolist():
+            path = Path(archive.extract(info, into))
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                path.chmod(mode)
 
 
 def emulator_binary() -> Path:
@@ -99,8 +111,14 @@ def lambda_emulator(
     env: Mapping[str, str] | None = None,
     python: str = sys.executable,
     pythonpath: Path | Sequence[Path] | None = None,
+    bootstrap: Path | None = None,
 ) -> Iterator[Emulator]:
-    """Serve the function in ``function_dir`` as Lambda would (it is LAMBDA_TASK_ROOT)."""
+    """Serve the function in ``function_dir`` as Lambda would (it is LAMBDA_TASK_ROOT).
+
+    With ``bootstrap`` (a custom runtime's, from its unpacked layers) the emulator runs it,
+    as Lambda runs ``/opt/bootstrap`` on ``provided.al2023``; otherwise ``python`` runs
+    awslambdaric as Lambda's managed Python runtimes do.
+    """
     port, api_port = free_port(), free_port()
     environment = {
         **os.environ,
@@ -109,17 +127,22 @@ def lambda_emulator(
         "AWS_LAMBDA_FUNCTION_TIMEOUT": str(timeout_s),
         "AWS_LAMBDA_FUNCTION_NAME": "asml-test",
         "AWS_REGION": "us-east-1",
+        "_HANDLER": HANDLER,
         **(env or {}),
     }
     environment.pop("ASML_FUNCTION_DIR", None)
     if pythonpath is not None:
         paths = [pythonpath] if isinstance(pythonpath, Path) else list(pythonpath)
         environment["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
+    if bootstrap is not None:  # a custom runtime gets no Python from Lambda
+        for key in [k for k in environment if k.startswith("PYTHON") or k == "VIRTUAL_ENV"]:
+            del environment[key]
+    runtime = [str(bootstrap)] if bootstrap is not None else [python, "-m", "awslambdaric", HANDLER]
     argv = [
         str(emulator_binary()),
         "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
         "--runtime-api-address", f"127.0.0.1:{api_port}",
-        python, "-m", "awslambdaric", HANDLER,
+        *runtime,
     ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.runtime.conftest import AVAILABLE_ENGINES
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 _LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
@@ -27,6 +29,11 @@ def copy_example(name: str, destination: Path) -> Path:
     """A copy of ``examples/<name>`` (without build output) to change and build freely."""
     ignored = shutil.ignore_patterns(".asml", "net", "node_modules", ".zig-cache", "target")
     shutil.copytree(EXAMPLES / name, destination / name, ignore=ignored)
+    if "wasmer-llvm" not in AVAILABLE_ENGINES:  # CPython 3.11+: serve them on wasmtime
+        manifest = destination / name / "assemblylift.toml"
+        text = manifest.read_text(encoding="utf-8")
+        assert 'engine = "wasmer-llvm"' in text
+        manifest.write_text(text.replace('engine = "wasmer-llvm"', 'engine = "wasmtime"'))
     return destination / name
 
 

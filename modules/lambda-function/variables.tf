@@ -40,12 +40,12 @@ variable "source_code_hash" {
 }
 
 variable "runtime" {
-  description = "Lambda's Python runtime that hosts the WebAssembly engine: python3.10 for the wasmer engines, python3.12 or newer for wasmtime."
+  description = "Lambda runtime that hosts the WebAssembly engine: provided.al2023 (asml's custom runtime, whose layers bring CPython 3.10) or python3.10 for the wasmer engines, python3.12 or newer for wasmtime."
   type        = string
 
   validation {
-    condition     = can(regex("^python3\\.[0-9]+$", var.runtime))
-    error_message = "The runtime must be a Lambda Python runtime such as \"python3.12\": the asml runtime is Python."
+    condition     = can(regex("^(python3\\.[0-9]+|provided\\.al2023)$", var.runtime))
+    error_message = "The runtime must be \"provided.al2023\" (asml's custom runtime) or a Lambda Python runtime such as \"python3.12\": the asml runtime is Python."
   }
 }
 
@@ -67,7 +67,7 @@ variable "architecture" {
 }
 
 variable "layers" {
-  description = "Layer version ARNs, in order: the asml runtime layer first, then the IOmod layer if the function calls IOmods."
+  description = "Layer version ARNs, in order: on provided.al2023 the interpreter layer, then the asml runtime layer, then the IOmod layer if the function calls IOmods."
   type        = list(string)
   default     = []
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,8 @@ def _load() -> Function:
         raise
     engine = function.record.engine
     log.debug(
-        "%s: asml_runtime from %s, %s %s", function.name, Path(__file__).parent, engine.name,
-        engine.version,
+        "%s: asml_runtime from %s, %s %s, CPython %d.%d.%d at %s", function.name,
+        Path(__file__).parent, engine.name, engine.version, *sys.version_info[:3], sys.executable,
     )  # fmt: skip
     return function
 

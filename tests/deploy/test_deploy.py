@@ -7,8 +7,12 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from asml.scaffold.project import InitOptions, init_project
 from tests.conftest import RunAsml
 from tests.deploy.conftest import client, deployed, make_project
+from tests.terraform import Terraform
 
 LOCAL = ("--target", "local")
 
@@ -163,3 +167,57 @@ def test_missing_terraform_is_a_clear_error(
     result = run_asml("plan", *LOCAL, cwd=root)
     assert result.exit_code == 1
     assert "ASML_TERRAFORM=" in result.output and "is not an executable" in result.output
+
+
+@pytest.mark.wasmer
+def test_wasmer_deploys_on_the_custom_runtime_with_both_layers(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    root = init_project(tmp_path / "fast", InitOptions(language="c", engine="wasmer-llvm"))
+    manifest = root / "assemblylift.toml"
+    manifest.write_text(manifest.read_text() + f'\n[local]\nendpoint = "{local_aws}"\n')
+    planned = run_asml("plan", *LOCAL, "--detailed-exitcode", cwd=root)
+    assert planned.exit_code == 2, planned.output
+    assert run_asml("apply", *LOCAL, cwd=root).exit_code == 0
+
+    lambdas = client(local_aws, "lambda")
+    function = lambdas.get_function(FunctionName="asml-fast-api-hello")["Configuration"]
+    assert function["Runtime"] == "provided.al2023"
+    assert function["Handler"] == "asml_runtime.lambda_handler.handler"
+    layer_names = [layer["Arn"].split(":")[-2] for layer in function["Layers"]]
+    # The interpreter first: the runtime layer's bootstrap starts it.
+    assert layer_names == ["asml-fast-python310-x86_64", "asml-fast-runtime-wasmer-x86_64"]
+    for name in layer_names:
+        (version,) = lambdas.list_layer_versions(LayerName=name)["LayerVersions"]
+        assert version["CompatibleRuntimes"] == ["provided.al2023"]
+
+    again = run_asml("plan", *LOCAL, "--detailed-exitcode", cwd=root)
+    assert again.exit_code == 0, again.output
+    assert run_asml("destroy", *LOCAL, "--yes", cwd=root).exit_code == 0
+    assert deployed(local_aws) == {
+        "functions": [], "layers": [], "roles": [], "apis": [], "log groups": []
+    }  # fmt: skip
+
+
+@pytest.mark.wasmer
+def test_aws_refuses_an_interpreter_that_needs_a_newer_glibc(
+    tmp_path: Path, terraform_config: Terraform, monkeypatch: pytest.MonkeyPatch,
+    run_asml: RunAsml,
+) -> None:  # fmt: skip
+    # The tests' interpreter is this machine's CPython 3.10, built against glibc 2.36: fine for
+    # the local target, refused for AWS before Terraform is asked anything.
+    for key in ("TF_CLI_CONFIG_FILE", "CHECKPOINT_DISABLE"):
+        monkeypatch.setenv(key, terraform_config.env[key])
+    root = init_project(tmp_path / "fast", InitOptions(language="c", engine="wasmer-llvm"))
+    result = run_asml("plan", cwd=root)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert (
+        "Error: refusing to deploy to AWS: 1 layer would not load on Lambda:\n"
+        "  layers/asml-python3.10-x86_64.zip: asml/python3.10/lib/libpython3.10.so.1.0 needs"
+        " GLIBC_2.35 (hypot)"
+    ) in result.output
+    assert "Lambda's provided.al2023 has glibc 2.34" in result.output
+    # The runtime layer (the wasmer wheel, manylinux_2_24) passes: it is not named.
+    assert "asml-runtime-wasmer" not in result.output
+    assert not (root / ".asml" / "terraform" / "default" / "plan.tfplan").exists()

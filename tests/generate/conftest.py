@@ -18,7 +18,8 @@ from asml.iomods.service import lay_out
 from asml.iomods.service import resolve as resolve_iomods
 from asml.manifest import Project, load_project
 from asml.package.iomod_layer import IomodLayerSpec
-from asml.package.project import PACKAGE_DIR, Packaged, PackagedFunction
+from asml.package.lambda_platform import runtime_for
+from asml.package.project import PACKAGE_DIR, Packaged, PackagedFunction, interpreter_layer_name
 from asml.package.runtime_layer import LayerSpec
 from asml.package.zips import ZipResult, write_zip
 from tests.terraform import Terraform, make_terraform
@@ -68,7 +69,9 @@ def stand_in_packaged(project: Project) -> tuple[Packaged, Path]:
         for name, function in sorted(service.manifest.functions.items()):
             engine = project.engine_of(function)
             package = "wasmer" if engine.startswith("wasmer") else "wasmtime"
-            layer = LayerSpec(package, ENGINE_VERSIONS[package], project.architecture_of(function))
+            runtime = runtime_for(package, project.wasmer_runtime_of(function))
+            architecture = project.architecture_of(function)
+            layer = LayerSpec(package, ENGINE_VERSIONS[package], architecture, runtime)
             iomod_layer = (
                 IomodLayerSpec(project.name, service.name, layer.runtime, layer.architecture)
                 if function.iomods
@@ -80,9 +83,13 @@ def stand_in_packaged(project: Project) -> tuple[Packaged, Path]:
         spec: _zip(package_root / "layers" / f"{spec.name}.zip")
         for spec in sorted({f.layer for f in functions}, key=lambda s: s.name)
     }
+    interpreter_layers = {
+        arch: _zip(package_root / "layers" / f"{interpreter_layer_name(arch)}.zip")
+        for arch in sorted({f.layer.architecture for f in functions if f.needs_interpreter})
+    }
     iomod_specs = {f.iomod_layer for f in functions if f.iomod_layer is not None}
     iomod_layers = {
         spec: _zip(package_root / "layers" / f"{spec.name}.zip")
         for spec in sorted(iomod_specs, key=lambda s: s.name)
     }
-    return Packaged(tuple(functions), layers, iomod_layers), package_root
+    return Packaged(tuple(functions), layers, iomod_layers, interpreter_layers), package_root

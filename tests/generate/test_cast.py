@@ -59,7 +59,7 @@ def test_cast_writes_the_same_bytes_in_two_checkouts(
     names = set(_files(first / "net"))
     assert {"service_api.tf", "service_jobs.tf", "dist/functions/api/hello.zip",
             "modules/lambda-function/main.tf"} <= names  # fmt: skip
-    assert any(re.fullmatch(r"dist/layers/asml-iomods-shop-api-python3\.12-x86_64\.zip", n)
+    assert any(re.fullmatch(r"dist/layers/asml-iomods-shop-api-python312-x86_64\.zip", n)
                for n in names)  # fmt: skip
     assert terraform.fmt_problems(first / "net") == []
     terraform.validate(first / "net")

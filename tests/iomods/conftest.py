@@ -53,6 +53,12 @@ def relay_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"iomods = {json.dumps(RELAY_IOMODS)}\n"
         for engine in AVAILABLE_ENGINES
     ]
+    if "wasmer-llvm" in AVAILABLE_ENGINES:  # and on Lambda's managed python3.10 too
+        blocks.append(
+            '\n[functions.relay-python310]\nlanguage = "c"\nsource = "relay"\n'
+            f'engine = "wasmer-llvm"\nwasmer_runtime = "python3.10"\n'
+            f"iomods = {json.dumps(RELAY_IOMODS)}\n"
+        )
     blocks.append('\n[functions.plain]\nlanguage = "c"\nsource = "relay"\nengine = "wasmtime"\n')
     with service.open("a", encoding="utf-8") as handle:
         handle.write("".join(blocks))

@@ -18,7 +18,8 @@ from asml.manifest import load_project
 from asml.package.project import package
 from tests.conftest import RunAsml
 from tests.iomods.conftest import PROJECT, service_build
-from tests.lambda_emulator import lambda_emulator
+from tests.lambda_emulator import lambda_emulator, unpack_layer
+from tests.runtime.conftest import AVAILABLE_ENGINES
 
 ECHO = PROJECT / "services" / "io" / "echo_iomod"
 
@@ -107,32 +108,41 @@ def packaged(relay_project: Path) -> Any:
 
     results = Builder(load_project(relay_project)).build()
     out = relay_project / ".asml" / "package"
-    return package("iotest", results, out, relay_project / CACHE_DIR)
+    return package(load_project(relay_project), results, out, relay_project / CACHE_DIR)
 
 
 def test_the_iomod_layer_is_deterministic_and_complete(packaged: Any, relay_project: Path) -> None:
-    from asml.build.pipeline import CACHE_DIR
 
-    layers = sorted(packaged.iomod_layers.values(), key=lambda layer: layer.path.name)
-    # One per Lambda runtime the service's functions use (python3.10 for wasmer, 3.12 wasmtime).
-    assert [layer.path.name for layer in layers] == [
-        f"asml-iomods-iotest-io-{spec.runtime.name}-x86_64.zip"
-        for spec in sorted(packaged.iomod_layers, key=lambda spec: spec.name)
-    ]
-    layer = layers[-1]
-    with zipfile.ZipFile(layer.path) as archive:
-        names = set(archive.namelist())
-    assert "asml/iomods/akkoro.aws.dynamodb/iomod.json" in names
-    assert "asml/iomods/acme.test.echo/main.py" in names
-    assert "python/asml_iomods/iomod.capnp" in names
-    assert any(n.startswith("python/capnp/") for n in names)
-    assert any(n.startswith("python/pydantic_core/") for n in names)
-    assert not any(n.endswith(".pyc") for n in names)
-    assert not any(n.startswith("python/boto") for n in names)  # Lambda's runtime has boto3
+    names = sorted(layer.path.name for layer in packaged.iomod_layers.values())
+    # One per Lambda runtime the service's functions use: provided.al2023 for wasmer (by
+    # default), python3.10 for wasmer chosen so, python3.12 for wasmtime.
+    expected = ["asml-iomods-iotest-io-python312-x86_64.zip"]
+    if "wasmer-llvm" in AVAILABLE_ENGINES:
+        expected = [
+            "asml-iomods-iotest-io-provided_al2023-x86_64.zip",
+            "asml-iomods-iotest-io-python310-x86_64.zip",
+            *expected,
+        ]
+    assert names == expected
+    for spec, layer in packaged.iomod_layers.items():
+        with zipfile.ZipFile(layer.path) as archive:
+            names_in = set(archive.namelist())
+        assert "asml/iomods/akkoro.aws.dynamodb/iomod.json" in names_in
+        assert "asml/iomods/acme.test.echo/main.py" in names_in
+        assert "python/asml_iomods/iomod.capnp" in names_in
+        assert any(n.startswith("python/capnp/") for n in names_in)
+        assert any(n.startswith("python/pydantic_core/") for n in names_in)
+        assert not any(n.endswith(".pyc") for n in names_in)
+        # Lambda's Python runtimes have boto3; a custom runtime has no Python, so it comes along.
+        has_boto3 = "python/boto3/__init__.py" in names_in and any(
+            n.startswith("python/botocore/") for n in names_in
+        )
+        assert has_boto3 == spec.runtime.custom, spec.name
+    project = load_project(relay_project)
+    # A cache of its own: the layer is built again, not copied from the first one's cache.
     again = package(
-        "iotest", Builder(load_project(relay_project)).build(), relay_project / "again",
-        relay_project / CACHE_DIR,
-    )  # fmt: skip
+        project, Builder(project).build(), relay_project / "again", relay_project / "cache-2"
+    )
     assert [r.sha256 for r in again.iomod_layers.values()] == [
         r.sha256 for r in packaged.iomod_layers.values()
     ]
@@ -141,37 +151,45 @@ def test_the_iomod_layer_is_deterministic_and_complete(packaged: Any, relay_proj
         assert "iomods.json" in archive.namelist()
 
 
-# The layer holds native wheels for Lambda's Python (3.10 for wasmer), so the emulator must run
-# that same CPython: this runs in the full (3.10) suite.
+# The layers hold native wheels for CPython 3.10, so this runs in the full (3.10) suite: on
+# asml's custom runtime (the interpreter layer's CPython, and boto3 from the IOmod layer)
+# and on Lambda's managed python3.10 (this machine's CPython, its boto3).
 @pytest.mark.wasmer
+@pytest.mark.parametrize("function_name", ["io.relay-wasmer-llvm", "io.relay-python310"])
 def test_on_the_lambda_emulator_a_guest_uses_dynamodb_through_the_layers(
-    aws: str, packaged: Any, relay_project: Path, tmp_path: Path
+    aws: str, packaged: Any, relay_project: Path, tmp_path: Path, function_name: str
 ) -> None:
+    table = f"items-{function_name.rsplit('-', 1)[-1]}"
     boto3.client("dynamodb").create_table(
-        TableName="items",
+        TableName=table,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    function = next(f for f in packaged.functions if f.function == "io.relay-wasmer-llvm")
+    function = next(f for f in packaged.functions if f.function == function_name)
     opt = tmp_path / "opt"  # as Lambda extracts layers
-    for layer in [packaged.layers[function.layer], packaged.iomod_layers[function.iomod_layer]]:
-        with zipfile.ZipFile(layer.path) as archive:
-            archive.extractall(opt)
+    layers = [packaged.layers[function.layer], packaged.iomod_layers[function.iomod_layer]]
+    if function.needs_interpreter:
+        layers.insert(0, packaged.interpreter_layers[function.layer.architecture])
+    for layer in layers:
+        unpack_layer(layer.path, opt)
     task = tmp_path / "task"
     with zipfile.ZipFile(function.zip.path) as archive:
         archive.extractall(task)
     environment = {"ASML_IOMOD_PATH": str(opt / "asml" / "iomods"), "AWS_ENDPOINT_URL": aws}
-    with lambda_emulator(
-        task, log=tmp_path / "emulator.log", env=environment, pythonpath=opt / "python"
-    ) as emulator:
+    where: dict[str, Any] = (
+        {"bootstrap": opt / "bootstrap"}
+        if function.needs_interpreter
+        else {"pythonpath": opt / "python"}
+    )
+    with lambda_emulator(task, log=tmp_path / "emulator.log", env=environment, **where) as emulator:
         item = {"id": {"S": "1"}, "v": {"S": "from lambda"}}
         put = emulator.invoke(
-            [["akkoro.aws.dynamodb.put_item", {"TableName": "items", "Item": item}]]
+            [["akkoro.aws.dynamodb.put_item", {"TableName": table, "Item": item}]]
         )
         assert put.body == [{"ok": {}}], emulator.log()
         got = emulator.invoke(
-            [["akkoro.aws.dynamodb.get_item", {"TableName": "items", "Key": {"id": {"S": "1"}}}]]
+            [["akkoro.aws.dynamodb.get_item", {"TableName": table, "Key": {"id": {"S": "1"}}}]]
         )
         assert got.body == [{"ok": {"Item": item}}]
         log = emulator.log()

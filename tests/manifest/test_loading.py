@@ -123,7 +123,7 @@ def test_python310_becomes_an_error_when_aws_blocks_it(tmp_path: Path) -> None:
     root = _project(
         tmp_path,
         '[functions.create]\nlanguage = "c"\n',
-        project=PROJECT.replace('engine = "wasmtime"\n', ""),
+        project=PROJECT.replace('engine = "wasmtime"\n', 'wasmer_runtime = "python3.10"\n'),
     )
     before = load_project(root, today=date(2027, 1, 31))
     assert [p.severity for p in before.warnings] == [Severity.WARNING]
@@ -132,7 +132,20 @@ def test_python310_becomes_an_error_when_aws_blocks_it(tmp_path: Path) -> None:
     (problem,) = raised.value.problems
     assert problem.severity is Severity.ERROR
     assert "since 2027-02-01 AWS refuses new python3.10 functions" in problem.message
-    assert 'set `engine = "wasmtime"`' in problem.message
+    assert 'remove `wasmer_runtime = "python3.10"`' in problem.message
+    assert 'or set `engine = "wasmtime"`' in problem.message
+
+
+def test_wasmer_on_the_custom_runtime_has_no_end_date(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        '[functions.create]\nlanguage = "c"\n',
+        project=PROJECT.replace('engine = "wasmtime"\n', ""),
+    )
+    project = load_project(root, today=date(2027, 6, 1))
+    assert project.warnings == ()
+    (service,) = project.services
+    assert project.wasmer_runtime_of(service.manifest.functions["create"]) == "provided.al2023"
 
 
 def test_local_only_stages_are_not_lambda(tmp_path: Path) -> None:

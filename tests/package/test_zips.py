@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from asml.errors import ToolchainError
-from asml.package.lambda_platform import PYTHON310, PYTHON312, runtime_for
+from asml.package.lambda_platform import PROVIDED_AL2023, PYTHON310, PYTHON312, runtime_for
 from asml.package.runtime_layer import LayerSpec, _check_native
 from asml.package.zips import EPOCH, tree_entries, write_zip
 from tests.conftest import write_tree
@@ -53,8 +53,12 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_lambda_runtimes_and_the_wheel_tags_they_accept() -> None:
-    assert runtime_for("wasmer") is PYTHON310
+    assert runtime_for("wasmer") is PROVIDED_AL2023  # the custom runtime is the default
+    assert runtime_for("wasmer", "python3.10") is PYTHON310
     assert runtime_for("wasmtime") is PYTHON312
+    assert runtime_for("wasmtime", "python3.10") is PYTHON312  # wasmer's setting only
+    assert (PROVIDED_AL2023.label, PYTHON310.label) == ("provided_al2023", "python310")
+    assert PROVIDED_AL2023.platform_tags("x86_64")[0] == "manylinux_2_34_x86_64"
     tags = PYTHON310.platform_tags("x86_64")
     assert tags[0] == "manylinux_2_26_x86_64"
     assert {"manylinux_2_24_x86_64", "manylinux2014_x86_64", "manylinux1_x86_64"} <= set(tags)
@@ -65,7 +69,7 @@ def test_lambda_runtimes_and_the_wheel_tags_they_accept() -> None:
 
 
 def test_a_none_any_engine_wheel_is_refused(tmp_path: Path) -> None:
-    spec = LayerSpec("wasmtime", "50.0.1", "arm64")
+    spec = LayerSpec("wasmtime", "50.0.1", "arm64", PYTHON312)
     info = tmp_path / "wasmtime-50.0.1.dist-info"
     info.mkdir()
     (info / "WHEEL").write_text("Wheel-Version: 1.0\nTag: py3-none-any\n")

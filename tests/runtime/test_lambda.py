@@ -1,15 +1,22 @@
 """Functions run as on AWS Lambda: the real Runtime Interface Emulator, the official
 ``awslambdaric`` client, our handler from a built runtime layer, and the function's zip as the
 task root. Everything listens on 127.0.0.1 and is stopped by the tests.
+
+Each case runs on every way a function can run: wasmer-llvm on asml's custom runtime
+(provided.al2023: the runtime layer's ``bootstrap`` starts the interpreter layer's CPython
+3.10, built from a python-build-standalone archive of this machine's CPython), wasmer-llvm on
+the managed python3.10, and wasmtime on the managed python3.12.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,14 +25,16 @@ import pytest
 from asml.build.pipeline import BUILD_DIR, Builder
 from asml.manifest import load_project
 from asml.package.function_zip import function_zip
+from asml.package.interpreter import build_interpreter_layer, cache_home
+from asml.package.lambda_platform import WASMER_RUNTIMES, runtime_for
 from asml.package.project import layer_of
 from asml.package.runtime_layer import build_runtime_layer
 from asml.scaffold.edit import add_function
 from asml.scaffold.languages import hello_body
 from asml.scaffold.project import InitOptions, init_project
 from tests.conftest import add_engine_variants
-from tests.lambda_emulator import Emulator, lambda_emulator
-from tests.runtime.conftest import AVAILABLE_ENGINES, ENGINES
+from tests.lambda_emulator import Emulator, lambda_emulator, unpack_layer
+from tests.runtime.conftest import AVAILABLE_ENGINES
 
 SDK_LANGUAGES = ["c", "zig", "rust", "assemblyscript"]
 
@@ -53,36 +62,72 @@ HTTP_EVENT = {
 }  # fmt: skip
 
 
+# (engine, Lambda runtime): every way a function runs on Lambda.
+VARIANTS = [
+    pytest.param(("wasmer-llvm", "provided.al2023"), marks=pytest.mark.wasmer, id="custom"),
+    pytest.param(("wasmer-llvm", "python3.10"), marks=pytest.mark.wasmer, id="python3.10"),
+    pytest.param(("wasmtime", "python3.12"), id="wasmtime"),
+]
+Variant = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Opt:
+    """The layers of one variant, unpacked as Lambda unpacks them into /opt."""
+
+    root: Path
+    custom: bool
+
+    @property
+    def python(self) -> Path:
+        return self.root / "python"
+
+
 @pytest.fixture(scope="session")
-def layers(tmp_path_factory: pytest.TempPathFactory, guests: Path) -> dict[str, Path]:
-    """Each engine's runtime layer, built as for Lambda and unpacked: engine -> its python/."""
+def layers(tmp_path_factory: pytest.TempPathFactory, guests: Path) -> dict[Variant, Opt]:
+    """Each variant's layers, built as for Lambda and unpacked."""
     scratch = tmp_path_factory.mktemp("layers")
     unpacked = {}
     for engine in AVAILABLE_ENGINES:
-        spec = layer_of(guests / f"echo-{engine}")
-        result = build_runtime_layer(spec, scratch / f"{spec.name}.zip", scratch / "cache")
-        with zipfile.ZipFile(result.path) as archive:
-            archive.extractall(scratch / spec.name)
-        unpacked[engine] = scratch / spec.name / "python"
+        package = "wasmer" if engine.startswith("wasmer") else "wasmtime"
+        names = list(WASMER_RUNTIMES) if package == "wasmer" else ["python3.12"]
+        for name in names:
+            runtime = runtime_for(package, name if package == "wasmer" else None)
+            spec = layer_of(guests / f"echo-{engine}", runtime)
+            opt = scratch / spec.name
+            zips = [build_runtime_layer(spec, scratch / f"{spec.name}.zip", scratch / "cache")]
+            if runtime.custom:
+                interpreter = scratch / f"python-{spec.architecture}.zip"
+                zips.insert(
+                    0, build_interpreter_layer(spec.architecture, interpreter, cache_home())
+                )
+            for result in zips:
+                unpack_layer(result.path, opt)
+            unpacked[(engine, runtime.name)] = Opt(opt, runtime.custom)
     return unpacked
 
 
 class Serve(Protocol):
-    def __call__(self, build_dir: Path, engine: str, **options: Any) -> Emulator: ...
+    def __call__(self, build_dir: Path, variant: Variant, **options: Any) -> Emulator: ...
 
 
 @pytest.fixture
-def serve(tmp_path: Path, layers: dict[str, Path]) -> Iterator[Serve]:
-    """``serve(build_dir, engine, **options)``: the function's zip, unpacked, under the emulator."""
+def serve(tmp_path: Path, layers: dict[Variant, Opt]) -> Iterator[Serve]:
+    """``serve(build_dir, variant, **options)``: the function's zip, unpacked, under the
+    emulator with the variant's layers."""
     stack: list[contextlib.AbstractContextManager[Emulator]] = []
 
-    def start(build_dir: Path, engine: str, **options: Any) -> Emulator:
+    def start(build_dir: Path, variant: Variant, **options: Any) -> Emulator:
         root = tmp_path / f"task-{len(stack)}"
         package = function_zip(build_dir, tmp_path / f"function-{len(stack)}.zip")
         with zipfile.ZipFile(package.path) as archive:
             archive.extractall(root)
+        opt = layers[variant]
+        where: dict[str, Any] = (
+            {"bootstrap": opt.root / "bootstrap"} if opt.custom else {"pythonpath": opt.python}
+        )
         context = lambda_emulator(
-            root, log=tmp_path / f"emulator-{len(stack)}.log", pythonpath=layers[engine], **options
+            root, log=tmp_path / f"emulator-{len(stack)}.log", **where, **options
         )
         stack.append(context)
         return context.__enter__()
@@ -92,7 +137,7 @@ def serve(tmp_path: Path, layers: dict[str, Path]) -> Iterator[Serve]:
         context.__exit__(None, None, None)
 
 
-each_engine = pytest.mark.parametrize("engine", ENGINES)
+each_variant = pytest.mark.parametrize("variant", VARIANTS)
 
 
 @pytest.fixture(scope="module")
@@ -112,12 +157,12 @@ def sdk_hellos(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / BUILD_DIR / "api"
 
 
-@each_engine
+@each_variant
 @pytest.mark.parametrize("language", SDK_LANGUAGES)
 def test_each_sdk_answers_an_http_event(
-    sdk_hellos: Path, serve: Serve, engine: str, language: str
+    sdk_hellos: Path, serve: Serve, variant: Variant, language: str
 ) -> None:
-    emulator = serve(sdk_hellos / f"{language}-{engine}", engine)
+    emulator = serve(sdk_hellos / f"{language}-{variant[0]}", variant)
     response = emulator.invoke(HTTP_EVENT)
     assert response.status == 200
     source = "hello" if language == "c" else language
@@ -131,19 +176,25 @@ def test_each_sdk_answers_an_http_event(
     assert emulator.log().count("INIT START") == 1
 
 
-@each_engine
+@each_variant
 def test_the_runtime_comes_from_the_layer(
-    guests: Path, serve: Serve, layers: dict[str, Path], engine: str
+    guests: Path, serve: Serve, layers: dict[Variant, Opt], variant: Variant
 ) -> None:
-    emulator = serve(guests / f"echo-{engine}", engine, env={"ASML_LOG_LEVEL": "DEBUG"})
+    emulator = serve(guests / f"echo-{variant[0]}", variant, env={"ASML_LOG_LEVEL": "DEBUG"})
     event = {"order": 42, "items": ["a", "b"], "note": "ünïcode"}
     assert emulator.invoke(event).body == event
-    assert f"t.echo-{engine}: asml_runtime from {layers[engine]}/asml_runtime" in emulator.log()
+    opt = layers[variant]
+    log = emulator.log()
+    assert f"t.echo-{variant[0]}: asml_runtime from {opt.python}/asml_runtime" in log
+    # On the custom runtime the interpreter is the interpreter layer's, not this machine's.
+    python = opt.root / "asml/python3.10/bin/python3.10" if opt.custom else Path(sys.executable)
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    assert f", CPython {version} at {python}" in log
 
 
-@each_engine
-def test_a_trap_is_a_lambda_error_at_once(guests: Path, serve: Serve, engine: str) -> None:
-    emulator = serve(guests / f"trap-{engine}", engine, timeout_s=30)
+@each_variant
+def test_a_trap_is_a_lambda_error_at_once(guests: Path, serve: Serve, variant: Variant) -> None:
+    emulator = serve(guests / f"trap-{variant[0]}", variant, timeout_s=30)
     started = time.monotonic()
     response = emulator.invoke({})
     assert time.monotonic() - started < 5, "a trap must not run into the timeout"
@@ -155,16 +206,16 @@ def test_a_trap_is_a_lambda_error_at_once(guests: Path, serve: Serve, engine: st
     assert emulator.log().count("INIT START") == 1
 
 
-@each_engine
-def test_a_reported_failure_is_a_lambda_error(guests: Path, serve: Serve, engine: str) -> None:
-    response = serve(guests / f"fail-{engine}", engine).invoke({})
+@each_variant
+def test_a_reported_failure_is_a_lambda_error(guests: Path, serve: Serve, variant: Variant) -> None:
+    response = serve(guests / f"fail-{variant[0]}", variant).invoke({})
     assert response.error_type == "GuestFailure"
     assert response.body["errorMessage"] == "order 42 does not exist"
 
 
-@each_engine
-def test_a_corrupt_artifact_fails_the_init(guests: Path, serve: Serve, engine: str) -> None:
-    emulator = serve(guests / f"echo-{engine}", engine)
+@each_variant
+def test_a_corrupt_artifact_fails_the_init(guests: Path, serve: Serve, variant: Variant) -> None:
+    emulator = serve(guests / f"echo-{variant[0]}", variant)
     (artifact,) = [p for p in emulator.task_root.iterdir() if p.name != "module.json"]
     data = bytearray(artifact.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -175,24 +226,24 @@ def test_a_corrupt_artifact_fails_the_init(guests: Path, serve: Serve, engine: s
     assert "cannot load the function" in emulator.log()
 
 
-@each_engine
-def test_wasi_output_shows_in_the_log(guests: Path, serve: Serve, engine: str) -> None:
-    emulator = serve(guests / f"wasi-{engine}", engine)
+@each_variant
+def test_wasi_output_shows_in_the_log(guests: Path, serve: Serve, variant: Variant) -> None:
+    emulator = serve(guests / f"wasi-{variant[0]}", variant)
     assert emulator.invoke({}).body == "printed"
     log = emulator.log()
     assert "hello from wasi stdout" in log
     assert "hello from wasi stderr" in log
 
 
-@each_engine
+@each_variant
 def test_a_runaway_guest_ends_before_lambdas_timeout_where_it_can(
-    guests: Path, serve: Serve, engine: str
+    guests: Path, serve: Serve, variant: Variant
 ) -> None:
-    emulator = serve(guests / f"spin-{engine}", engine, timeout_s=2)
+    emulator = serve(guests / f"spin-{variant[0]}", variant, timeout_s=2)
     started = time.monotonic()
     response = emulator.invoke({})
     elapsed = time.monotonic() - started
-    if engine == "wasmtime":  # interrupted by the runtime, which still reports the error
+    if variant[0] == "wasmtime":  # interrupted by the runtime, which still reports the error
         assert response.error_type == "GuestTimeout"
         assert 1.5 < elapsed < 2.5
     else:  # wasmer cannot be interrupted: Lambda's own timeout ends it
@@ -200,12 +251,12 @@ def test_a_runaway_guest_ends_before_lambdas_timeout_where_it_can(
         assert elapsed < 4
 
 
-@each_engine
+@each_variant
 def test_guest_memory_is_capped_by_the_functions_memory(
-    guests: Path, serve: Serve, engine: str
+    guests: Path, serve: Serve, variant: Variant
 ) -> None:
-    response = serve(guests / f"grow-{engine}", engine, memory_mb=128).invoke({})
-    if engine == "wasmtime":  # 128 MB less the runtime's share: 100 MiB more does not fit
+    response = serve(guests / f"grow-{variant[0]}", variant, memory_mb=128).invoke({})
+    if variant[0] == "wasmtime":  # 128 MB less the runtime's share: 100 MiB more does not fit
         assert response.error_type == "GuestFailure"
         assert response.body["errorMessage"] == "out of memory"
     else:  # wasmer has no cap of its own; Lambda's memory size is the limit

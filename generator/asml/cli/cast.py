@@ -7,6 +7,7 @@ import click
 from asml.cli.build import jobs_option, run_build
 from asml.generate.cast import generate
 from asml.generate.net import NET_DIR
+from asml.package.layer_check import AWS_REFUSES
 
 
 @click.command()
@@ -38,3 +39,5 @@ def cast(ctx: click.Context, jobs: int | None) -> None:
     )
     for note in generated.net.notes:
         click.secho(f"note: {note}", fg="yellow", err=True)
+    for layer in generated.too_new:
+        click.secho(f"warning: {layer.message()}; {AWS_REFUSES}", fg="yellow", err=True)

@@ -7,11 +7,14 @@ from collections.abc import Sequence
 
 import click
 
+from asml.build.pipeline import CACHE_DIR
 from asml.cli.context import project_root
 from asml.cli.output import plural, print_problems
 from asml.errors import ManifestError
-from asml.manifest import load_project
-from asml.manifest.problems import Problem, format_key_path
+from asml.manifest import Project, load_project
+from asml.manifest.problems import Problem, Severity, format_key_path
+from asml.package.layer_check import AWS_REFUSES, check_recorded
+from asml.package.project import PACKAGE_DIR
 
 
 @click.command()
@@ -36,14 +39,29 @@ def check(ctx: click.Context, as_json: bool) -> None:
             click.echo(_as_json(False, error.problems))
             ctx.exit(error.exit_code)
         raise
+    warnings = [*project.warnings, *_layer_warnings(project)]
     if as_json:
-        click.echo(_as_json(True, project.warnings))
+        click.echo(_as_json(True, warnings))
         return
-    print_problems(project.warnings)
+    print_problems(warnings)
     services = plural(len(project.services), "service")
     functions = plural(project.function_count(), "function")
-    found = plural(len(project.warnings), "warning") if project.warnings else "no problems"
+    found = plural(len(warnings), "warning") if warnings else "no problems"
     click.echo(f'Project "{project.name}": {services}, {functions}; {found}.')
+
+
+def _layer_warnings(project: Project) -> list[Problem]:
+    """The last packaged layers that would not load on their Lambda runtime (glibc)."""
+    package_dir = project.root / PACKAGE_DIR
+    return [
+        Problem(
+            f"{PACKAGE_DIR.as_posix()}/{layer.layer}",
+            (),
+            f"{layer.detail()}; {AWS_REFUSES}",
+            Severity.WARNING,
+        )
+        for layer in check_recorded(package_dir, project.root / CACHE_DIR)
+    ]
 
 
 def _as_json(valid: bool, problems: Sequence[Problem]) -> str:

@@ -28,8 +28,9 @@ def package_command(
     """Build, then zip each function and the runtime layers they need.
 
     A function's zip holds only its artifact and the record the runtime checks it against.
-    A runtime layer holds asml's runtime and the engine, installed from wheels for Lambda's
-    own Python and CPU (python3.10 for wasmer, python3.12 for wasmtime). Zips are
+    A runtime layer holds asml's runtime and the engine, installed from wheels for the
+    Lambda runtime and CPU (for wasmer the custom runtime provided.al2023, with an
+    interpreter layer holding CPython 3.10; python3.12 for wasmtime). Zips are
     deterministic: the same inputs give the same bytes on any machine.
 
     \\b
@@ -39,7 +40,7 @@ def package_command(
     """
     project, results = run_build(ctx, functions, jobs)
     target = out if out is not None else project.root / PACKAGE_DIR
-    packaged = package(project.name, results, target, project.root / CACHE_DIR)
+    packaged = package(project, results, target, project.root / CACHE_DIR)
     table = Table(box=None, pad_edge=False)
     for column in ("zip", "size", "unpacked", "sha256 (base64)"):
         table.add_column(column)
@@ -50,7 +51,12 @@ def package_command(
             size(function.zip.unpacked),
             function.zip.base64_sha256,
         )
-    for layer in [*packaged.layers.values(), *packaged.iomod_layers.values()]:
+    every_layer = [
+        *packaged.interpreter_layers.values(),
+        *packaged.layers.values(),
+        *packaged.iomod_layers.values(),
+    ]
+    for layer in every_layer:
         table.add_row(
             layer.path.relative_to(target).as_posix(),
             size(layer.size),
@@ -58,7 +64,7 @@ def package_command(
             layer.base64_sha256,
         )
     Console(width=160).print(table)
-    zips, layers = len(packaged.functions), len(packaged.layers) + len(packaged.iomod_layers)
+    zips, layers = len(packaged.functions), len(every_layer)
     click.echo(
         f"wrote {zips} function zip{'s' * (zips != 1)} and {layers} layer{'s' * (layers != 1)}"
         f" to {target}"

@@ -62,7 +62,11 @@ def _stale(net_dir: Path, keep: Iterable[str]) -> list[Path]:
 
 def _artifacts(packaged: Packaged, package_root: Path) -> dict[str, Path]:
     zips = [f.zip for f in packaged.functions]
-    zips += [*packaged.layers.values(), *packaged.iomod_layers.values()]
+    zips += [
+        *packaged.interpreter_layers.values(),
+        *packaged.layers.values(),
+        *packaged.iomod_layers.values(),
+    ]
     return {z.path.relative_to(package_root).as_posix(): z.path for z in zips}
 
 

@@ -3,8 +3,10 @@
 Names: each resource is ``<prefix>-<service>-<function>`` (see :mod:`asml.naming`), where the
 prefix ``asml-<project>[-<stage>]`` is computed in Terraform from ``var.stage``, so one
 ``net/`` serves every stage. Module labels are ``<service>_<function>`` (and ``_role``),
-``<service>_http_api``, ``<service>_iomods_<runtime>_<arch>`` and
-``runtime_<engine>_<arch>``; two manifests entries that would share a label are an error.
+``<service>_http_api``, ``<service>_iomods_<runtime>_<arch>``, ``runtime_<engine>_<arch>``
+(``runtime_wasmer_python310_<arch>`` for wasmer on the managed python3.10) and
+``python310_<arch>`` (the custom runtime's interpreter); two manifests entries that would
+share a label are an error.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from asml.manifest import Project
 from asml.manifest.model import Authorizer, Function, HttpSettings, IomodDependency
 from asml.manifest.project import SERVICE_FILE, SERVICES_DIR, Service
 from asml.package.iomod_layer import IomodLayerSpec
+from asml.package.lambda_platform import PROVIDED_AL2023, runtime_for
 from asml.package.project import Packaged, PackagedFunction
 from asml.package.runtime_layer import LayerSpec
 from asml.package.zips import ZipResult
@@ -53,10 +56,6 @@ def resource_name(*parts: str) -> Expr:
 
 def identifier(*parts: str) -> str:
     return "_".join(parts).replace("-", "_")
-
-
-def _short_runtime(runtime: str) -> str:
-    return runtime.replace(".", "")  # layer names and labels allow no dots
 
 
 class _Labels:
@@ -88,19 +87,39 @@ class Resolver:
         return template(DIST, f"/{relative}")
 
     def runtime_layer(self, spec: LayerSpec, result: ZipResult) -> LayerCall:
-        label = identifier("runtime", spec.engine_package, spec.architecture)
+        # The engine's usual Lambda runtime goes unsaid; wasmer on python3.10 is named.
+        parts = ["runtime", spec.engine_package]
+        if spec.runtime != runtime_for(spec.engine_package):
+            parts.append(spec.runtime.label)
+        parts.append(spec.architecture)
+        label = identifier(*parts)
+        description = f"asml runtime with {spec.engine_package} {spec.engine_version}"
+        if spec.runtime.custom:
+            description += f", for the custom runtime {spec.runtime.name}"
         return LayerCall(
             label=self.labels.take(label, f"the {spec.engine_package} runtime layer"),
-            name=resource_name("runtime", spec.engine_package, spec.architecture),
-            description=f"asml runtime with {spec.engine_package} {spec.engine_version}",
+            name=resource_name(*parts[:-1], spec.architecture),
+            description=description,
             filename=self.dist_path(result),
             source_code_hash=result.base64_sha256,
             runtime=spec.runtime.name,
             architecture=spec.architecture,
         )
 
+    def interpreter_layer(self, architecture: str, result: ZipResult) -> LayerCall:
+        label = identifier("python310", architecture)
+        return LayerCall(
+            label=self.labels.take(label, "the CPython 3.10 layer"),
+            name=resource_name("python310", architecture),
+            description="CPython 3.10 for the asml custom runtime",
+            filename=self.dist_path(result),
+            source_code_hash=result.base64_sha256,
+            runtime=PROVIDED_AL2023.name,
+            architecture=architecture,
+        )
+
     def iomod_layer(self, spec: IomodLayerSpec, result: ZipResult) -> LayerCall:
-        runtime = _short_runtime(spec.runtime.name)
+        runtime = spec.runtime.label
         label = identifier(spec.service, "iomods", runtime, spec.architecture)
         return LayerCall(
             label=self.labels.take(label, f'the IOmod layer of service "{spec.service}"'),
@@ -135,13 +154,19 @@ class Resolver:
         packaged: PackagedFunction,
         runtime_layers: Mapping[LayerSpec, LayerCall],
         iomod_layers: Mapping[IomodLayerSpec, LayerCall],
+        interpreter_layers: Mapping[str, LayerCall],
     ) -> FunctionCall:
         function = service.manifest.functions[name]
         reference = f"{service.name}.{name}"
         owner = f'function "{reference}"'
         engine = self.project.engine_of(function)
         label = self.labels.take(identifier(service.name, name), owner)
-        layers = [Expr(f"module.{runtime_layers[packaged.layer].label}.arn")]
+        layers = []
+        if packaged.needs_interpreter:  # first: the runtime layer's bootstrap starts it
+            layers.append(
+                Expr(f"module.{interpreter_layers[packaged.layer.architecture].label}.arn")
+            )
+        layers.append(Expr(f"module.{runtime_layers[packaged.layer].label}.arn"))
         if packaged.iomod_layer is not None:
             layers.append(Expr(f"module.{iomod_layers[packaged.iomod_layer].label}.arn"))
         iomods = self.iomods_of(service, function)
@@ -217,6 +242,7 @@ class Resolver:
         service: Service,
         runtime_layers: Mapping[LayerSpec, LayerCall],
         iomod_layers: Mapping[IomodLayerSpec, LayerCall],
+        interpreter_layers: Mapping[str, LayerCall],
     ) -> ServiceFile:
         packaged = {
             p.function.split(".", 1)[1]: p
@@ -224,7 +250,9 @@ class Resolver:
             if p.function.split(".", 1)[0] == service.name
         }
         functions = {
-            name: self.function(service, name, packaged[name], runtime_layers, iomod_layers)
+            name: self.function(
+                service, name, packaged[name], runtime_layers, iomod_layers, interpreter_layers
+            )
             for name in sorted(service.manifest.functions)
         }
         own_layers = tuple(
@@ -264,8 +292,12 @@ class Resolver:
             spec: self.iomod_layer(spec, result)
             for spec, result in self.packaged.iomod_layers.items()
         }
+        interpreter_layers = {
+            arch: self.interpreter_layer(arch, result)
+            for arch, result in sorted(self.packaged.interpreter_layers.items())
+        }
         services = tuple(
-            self.service(s, runtime_layers, iomod_layers)
+            self.service(s, runtime_layers, iomod_layers, interpreter_layers)
             for s in sorted(self.project.services, key=lambda s: s.name)
             if any(p.function.startswith(f"{s.name}.") for p in self.packaged.functions)
         )
@@ -289,7 +321,12 @@ class Resolver:
             project=self.project.name,
             region=self.project.manifest.project.region,
             prefix=Expr(f'var.stage == "" ? "{prefix}" : "{prefix}-${{var.stage}}"'),
-            runtime_layers=tuple(sorted(runtime_layers.values(), key=lambda c: c.label)),
+            runtime_layers=tuple(
+                sorted(
+                    [*interpreter_layers.values(), *runtime_layers.values()],
+                    key=lambda c: c.label,
+                )
+            ),
             services=services,
             backend=self.backend(),
             stages=stages,

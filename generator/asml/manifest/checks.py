@@ -51,6 +51,8 @@ def check_project(
         _check_terraform(manifest, report)
     for checked in services:
         _check_service(root, manifest, checked)
+        if manifest is not None:
+            _check_wasmer_runtime_use(manifest, checked)
     if manifest is not None and project_complete:
         _check_python310(manifest, services, report, today)
 
@@ -328,25 +330,37 @@ def _check_python310(
     report: FileReport,
     today: date,
 ) -> None:
-    """Tell once per file, not once per function, that wasmer ties Lambda to python3.10."""
+    """Tell once per file, not once per function, that python3.10 is at its end on Lambda."""
     is_error, message = lifecycle.python310_notice(today)
     if all(stage.target == "local" for stage in manifest.stages.values()) and manifest.stages:
         return
+    project = manifest.project
     inherits = False
     for checked in services:
-        explicit = [
-            name
-            for name, function in checked.service.manifest.functions.items()
-            if function.engine in v.WASMER_ENGINES
-        ]
-        inherits = inherits or any(
-            f.engine is None for f in checked.service.manifest.functions.values()
-        )
+        explicit = []
+        for name, function in checked.service.manifest.functions.items():
+            if (function.engine or project.engine) not in v.WASMER_ENGINES:
+                continue
+            if function.wasmer_runtime == "python3.10":
+                explicit.append(name)
+            inherits = inherits or function.wasmer_runtime is None
         if explicit:
-            where = ("functions", explicit[0], "engine")
+            where = ("functions", explicit[0], "wasmer_runtime")
             (checked.report.error if is_error else checked.report.warning)(where, message)
-    if inherits and manifest.project.engine in v.WASMER_ENGINES:
-        (report.error if is_error else report.warning)(("project", "engine"), message)
+    if inherits and project.wasmer_runtime == "python3.10":
+        (report.error if is_error else report.warning)(("project", "wasmer_runtime"), message)
+
+
+def _check_wasmer_runtime_use(manifest: ProjectManifest, service: CheckedService) -> None:
+    """``wasmer_runtime`` on a wasmtime function is a mistake worth saying, not an error."""
+    for name, function in service.service.manifest.functions.items():
+        engine = function.engine or manifest.project.engine
+        if function.wasmer_runtime is not None and engine not in v.WASMER_ENGINES:
+            service.report.warning(
+                ("functions", name, "wasmer_runtime"),
+                f"has no effect: the function runs on {engine}, which always uses Lambda's"
+                " python3.12 runtime; remove it",
+            )
 
 
 def _relative(root: Path, path: Path) -> str:

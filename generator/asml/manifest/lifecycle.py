@@ -1,7 +1,9 @@
-"""Dates that decide which engines may still deploy to Lambda.
+"""Dates that decide which Lambda runtimes may still be deployed to.
 
-The wasmer engines need CPython 3.10, so on Lambda they run on the ``python3.10`` managed
-runtime, which AWS stopped supporting on 2026-10-31. wasmtime runs on ``python3.12``.
+The wasmer engines need CPython 3.10. By default they run on asml's custom runtime
+(``provided.al2023``, which carries its own CPython 3.10), which has no such dates; a function
+may still choose AWS's managed ``python3.10`` runtime, which AWS stopped supporting on
+2026-10-31. wasmtime runs on ``python3.12``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ PYTHON310_END_OF_SUPPORT = date(2026, 10, 31)
 PYTHON310_CREATE_BLOCKED = date(2027, 2, 1)
 PYTHON310_UPDATE_BLOCKED = date(2027, 3, 3)
 
-WAY_OUT = 'set `engine = "wasmtime"` (it runs on python3.12, on x86_64 and arm64)'
+WAY_OUT = (
+    'remove `wasmer_runtime = "python3.10"` to run on asml\'s custom runtime (provided.al2023,'
+    ' supported until 2029), or set `engine = "wasmtime"`'
+)
 
 
 def python310_notice(today: date) -> tuple[bool, str]:
     """(is it an error yet, the message) for a wasmer function deployed to Lambda."""
     history = (
-        "Lambda's python3.10 runtime, which wasmer engines need, lost AWS support on"
-        f" {PYTHON310_END_OF_SUPPORT.isoformat()}"
+        f"Lambda's python3.10 runtime lost AWS support on {PYTHON310_END_OF_SUPPORT.isoformat()}"
     )
     if today >= PYTHON310_CREATE_BLOCKED:
         return True, (

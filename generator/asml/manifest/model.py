@@ -123,6 +123,10 @@ class Function(_Strict):
     engine: v.Engine | None = Field(
         default=None, description="WebAssembly engine. Defaults to the project's."
     )
+    wasmer_runtime: v.WasmerRuntime | None = Field(
+        default=None,
+        description="Lambda runtime of a wasmer function. Defaults to the project's.",
+    )
     precompile: bool = Field(
         default=True,
         description="Compile to native code at build time (fast cold starts). With false,"
@@ -241,6 +245,12 @@ class ProjectInfo(_Strict):
     )
     architecture: v.Architecture = Field(
         default=v.DEFAULT_ARCHITECTURE, description="Default CPU architecture of functions."
+    )
+    wasmer_runtime: v.WasmerRuntime = Field(
+        default=v.DEFAULT_WASMER_RUNTIME,
+        description='Lambda runtime of wasmer functions: "provided.al2023" (asml\'s custom'
+        ' runtime, which carries its own CPython 3.10) or "python3.10" (AWS\'s managed'
+        " runtime, deprecated).",
     )
     services: list[Name] = Field(
         default_factory=list, description="Services, each in services/<name>/service.toml."

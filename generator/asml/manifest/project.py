@@ -53,5 +53,8 @@ class Project:
     def architecture_of(self, function: Function) -> v.Architecture:
         return function.architecture or self.manifest.project.architecture
 
+    def wasmer_runtime_of(self, function: Function) -> v.WasmerRuntime:
+        return function.wasmer_runtime or self.manifest.project.wasmer_runtime
+
     def function_count(self) -> int:
         return sum(len(s.manifest.functions) for s in self.services)

@@ -17,6 +17,8 @@ HttpVerb = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "
 AuthorizerType = Literal["JWT", "AWS_IAM"]
 Backend = Literal["local", "s3"]
 Target = Literal["aws", "local"]
+# The Lambda runtime of wasmer functions: asml's custom runtime, or AWS's deprecated python3.10.
+WasmerRuntime = Literal["provided.al2023", "python3.10"]
 
 LANGUAGES: tuple[str, ...] = get_args(Language)
 ENGINES: tuple[str, ...] = get_args(Engine)
@@ -24,6 +26,7 @@ ARCHITECTURES: tuple[str, ...] = get_args(Architecture)
 HTTP_VERBS: tuple[str, ...] = get_args(HttpVerb)
 
 DEFAULT_ENGINE: Engine = "wasmer-llvm"
+DEFAULT_WASMER_RUNTIME: WasmerRuntime = "provided.al2023"
 DEFAULT_ARCHITECTURE: Architecture = "x86_64"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_HANDLER = "handler"

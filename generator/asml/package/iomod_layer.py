@@ -5,9 +5,10 @@ Lambda extracts layers to ``/opt``::
     python/asml_iomods/, python/capnp/, python/pydantic*/ ...   on the function's sys.path
     asml/iomods/<coordinates>/iomod.json + files                where the runtime looks
 
-boto3 is not in the layer: Lambda's Python runtimes include it. The packages are pinned to
-exact versions, dependencies included, so that the layer's bytes never drift; pycapnp 2.0.0
-is the newest with a wheel old enough (manylinux2014) for python3.10's Amazon Linux 2.
+boto3 is in the layer only for the custom runtime (provided.al2023): Lambda's Python runtimes
+include it, a custom runtime has no Python at all. The packages are pinned to exact versions,
+dependencies included, so that the layer's bytes never drift; pycapnp 2.0.0 is the newest
+with a wheel old enough (manylinux2014) for python3.10's Amazon Linux 2.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from asml.package.lambda_pip import copy_package, install, package_sources, tree
 from asml.package.lambda_platform import LambdaRuntime
 from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 
-IOMOD_LAYER_RECIPE = "iomod-layer-1"
+IOMOD_LAYER_RECIPE = "iomod-layer-2"
 IOMODS_PACKAGE = "asml_iomods"
 REQUIREMENTS = (
     "pycapnp==2.0.0",
@@ -30,6 +31,16 @@ REQUIREMENTS = (
     "typing-extensions==4.16.0",
     "annotated-types==0.8.0",
     "typing-inspection==0.4.5",
+)
+# What the managed Python runtimes would have provided, for the AWS IOmods.
+BOTO3 = (
+    "boto3==1.44.8",
+    "botocore==1.44.8",
+    "s3transfer==0.19.3",
+    "jmespath==1.1.0",
+    "python-dateutil==2.9.0.post0",
+    "six==1.17.0",
+    "urllib3==2.8.0",
 )
 LAYER_IOMODS_DIR = "asml/iomods"  # /opt/asml/iomods on Lambda
 
@@ -43,8 +54,12 @@ class IomodLayerSpec:
 
     @property
     def name(self) -> str:
-        """``asml-iomods-<project>-<service>-python3.10-x86_64``."""
-        return f"asml-iomods-{self.project}-{self.service}-{self.runtime.name}-{self.architecture}"
+        """``asml-iomods-<project>-<service>-provided_al2023-x86_64``."""
+        return f"asml-iomods-{self.project}-{self.service}-{self.runtime.label}-{self.architecture}"
+
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        return (*REQUIREMENTS, *BOTO3) if self.runtime.custom else REQUIREMENTS
 
 
 def layer_key(spec: IomodLayerSpec, iomods: Path) -> str:
@@ -53,7 +68,7 @@ def layer_key(spec: IomodLayerSpec, iomods: Path) -> str:
         spec.runtime.name,
         spec.architecture,
         *spec.runtime.platform_tags(spec.architecture),
-        *REQUIREMENTS,
+        *spec.requirements,
         tree_digest(package_sources(IOMODS_PACKAGE)),
         tree_digest(iomods),
     ]
@@ -68,7 +83,7 @@ def build_iomod_layer(
     if not cached.is_file():
         with tempfile.TemporaryDirectory(prefix="asml-iomod-layer-") as scratch:
             python = Path(scratch) / "python"
-            install(REQUIREMENTS, spec.runtime, spec.architecture, python, "the IOmod layer")
+            install(spec.requirements, spec.runtime, spec.architecture, python, "the IOmod layer")
             copy_package(IOMODS_PACKAGE, python)
             entries = {
                 **tree_entries(python, prefix="python/"),

@@ -5,6 +5,10 @@ never from the build machine's own site-packages, and for wasmer without any com
 artifacts are precompiled, so the layer needs only the loader (headless). Layers are cached
 by everything that decides their bytes; a second build with nothing changed is a file copy.
 
+For the custom runtime (``provided.al2023``) the layer also holds what Lambda's managed
+runtimes would have given: ``awslambdaric`` (the Runtime API client) and the executable
+``bootstrap`` that starts the interpreter layer's CPython on it.
+
 No ``.pyc`` files go in: their bytes vary with the interpreter that wrote them, and the layer
 must be byte-identical on any machine. Lambda compiles the few modules the runtime imports
 at cold start.
@@ -13,18 +17,23 @@ at cold start.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from asml.errors import ToolchainError
 from asml.package.lambda_pip import copy_package, install, package_sources, tree_digest
-from asml.package.lambda_platform import LambdaRuntime, runtime_for
+from asml.package.lambda_platform import LambdaRuntime
 from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 
 # Bump when what goes into a layer changes in a way the inputs below do not show.
-LAYER_RECIPE = "runtime-layer-1"
+LAYER_RECIPE = "runtime-layer-2"
 RUNTIME_PACKAGE = "asml_runtime"
+BOOTSTRAP = Path(__file__).parent / "custom_runtime" / "bootstrap"
+# The Runtime API client of a custom runtime, pinned with its dependencies so the layer's
+# bytes never drift; 4.2.2 has a cp310 manylinux2014 wheel.
+RUNTIME_CLIENT = ("awslambdaric==4.2.2", "simplejson==4.3.0", "snapshot-restore-py==1.0.0")
 
 
 @dataclass(frozen=True)
@@ -32,23 +41,27 @@ class LayerSpec:
     engine_package: str  # wasmer | wasmtime
     engine_version: str
     architecture: str  # x86_64 | arm64
-
-    @property
-    def runtime(self) -> LambdaRuntime:
-        return runtime_for(self.engine_package)
+    runtime: LambdaRuntime
 
     @property
     def name(self) -> str:
-        """A file and layer name: ``asml-runtime-wasmer-1.1.0-python3.10-x86_64``."""
+        """A file and layer name: ``asml-runtime-wasmer-1.1.0-provided_al2023-x86_64``."""
         return (
-            f"asml-runtime-{self.engine_package}-{self.engine_version}-{self.runtime.name}"
+            f"asml-runtime-{self.engine_package}-{self.engine_version}-{self.runtime.label}"
             f"-{self.architecture}"
         )
 
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        engine = f"{self.engine_package}=={self.engine_version}"
+        return (engine, *RUNTIME_CLIENT) if self.runtime.custom else (engine,)
+
 
 def layer_key(spec: LayerSpec, sources: Path) -> str:
-    parts = [LAYER_RECIPE, spec.name, *spec.runtime.platform_tags(spec.architecture),
-             tree_digest(sources)]  # fmt: skip
+    parts = [LAYER_RECIPE, spec.name, *spec.requirements,
+             *spec.runtime.platform_tags(spec.architecture), tree_digest(sources)]  # fmt: skip
+    if spec.runtime.custom:
+        parts.append(hashlib.sha256(BOOTSTRAP.read_bytes()).hexdigest())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -60,15 +73,17 @@ def build_runtime_layer(spec: LayerSpec, destination: Path, cache_dir: Path) -> 
         with tempfile.TemporaryDirectory(prefix="asml-layer-") as scratch:
             tree = Path(scratch) / "python"
             install(
-                [f"{spec.engine_package}=={spec.engine_version}"],
-                spec.runtime,
-                spec.architecture,
-                tree,
-                "the runtime layer",
+                list(spec.requirements), spec.runtime, spec.architecture, tree, "the runtime layer"
             )
             _check_native(spec, tree)
             copy_package(RUNTIME_PACKAGE, tree)
-            write_zip(cached, tree_entries(tree, prefix="python/"))
+            entries = tree_entries(tree, prefix="python/")
+            if spec.runtime.custom:
+                bootstrap = Path(scratch) / "bootstrap"
+                shutil.copyfile(BOOTSTRAP, bootstrap)
+                bootstrap.chmod(0o755)  # whatever mode the installed copy lost
+                entries["bootstrap"] = bootstrap
+            write_zip(cached, entries)
     return copy_into_place(cached, destination)
 
 

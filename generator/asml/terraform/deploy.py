@@ -20,6 +20,7 @@ from asml.fsutil import write_text_atomic
 from asml.generate.cast import generate
 from asml.generate.model import Net
 from asml.manifest import Project
+from asml.package.layer_check import refuse_for_aws
 from asml.terraform import local_aws
 from asml.terraform.adapter import Terraform
 from asml.terraform.binary import find_terraform
@@ -49,8 +50,12 @@ class Deployment:
         self.terraform = Terraform(find_terraform(), context)
 
     def cast(self) -> Net:
-        """Build (from the cache when nothing changed) and bring net/ up to date."""
-        return generate(self.project, Builder(self.project).build()).net
+        """Build (from the cache when nothing changed) and bring net/ up to date; for AWS,
+        refuse layers whose native code needs a newer glibc than Lambda's."""
+        generated = generate(self.project, Builder(self.project).build())
+        if self.context.target == "aws":
+            refuse_for_aws(generated.too_new)
+        return generated.net
 
     def _prepare(self) -> None:
         context = self.context

@@ -66,11 +66,11 @@ module "api_legacy" {
   function_name    = "${local.prefix}-api-legacy"
   description      = "api.legacy: c on wasmer-llvm"
   role_arn         = module.api_legacy_role.arn
-  runtime          = "python3.10"
+  runtime          = "provided.al2023"
   architecture     = "x86_64"
   filename         = "${local.dist}/functions/api/legacy.zip"
   source_code_hash = "jsK9zdUAgowHzqcTJMaJWVCapd4Nol4wDungADLEPfw="
-  layers           = [module.runtime_wasmer_x86_64.arn]
+  layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
   environment      = var.environment

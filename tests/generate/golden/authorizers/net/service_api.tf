@@ -16,11 +16,11 @@ module "api_admin" {
   function_name    = "${local.prefix}-api-admin"
   description      = "api.admin: c on wasmer-cranelift"
   role_arn         = module.api_admin_role.arn
-  runtime          = "python3.10"
+  runtime          = "provided.al2023"
   architecture     = "x86_64"
   filename         = "${local.dist}/functions/api/admin.zip"
   source_code_hash = "aQPEWsTo4ZEV0w6sp8EBpIZrV/vn/yooToPJoPv3vKk="
-  layers           = [module.runtime_wasmer_x86_64.arn]
+  layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
   environment      = var.environment
@@ -41,11 +41,11 @@ module "api_internal" {
   function_name    = "${local.prefix}-api-internal"
   description      = "api.internal: c on wasmer-cranelift"
   role_arn         = module.api_internal_role.arn
-  runtime          = "python3.10"
+  runtime          = "provided.al2023"
   architecture     = "x86_64"
   filename         = "${local.dist}/functions/api/internal.zip"
   source_code_hash = "JcoVaF9BCJrgTZHeSNBt5EihObLi4uzRq39kfopZG00="
-  layers           = [module.runtime_wasmer_x86_64.arn]
+  layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
   environment      = var.environment
@@ -66,11 +66,11 @@ module "api_mine" {
   function_name    = "${local.prefix}-api-mine"
   description      = "api.mine: c on wasmer-cranelift"
   role_arn         = module.api_mine_role.arn
-  runtime          = "python3.10"
+  runtime          = "provided.al2023"
   architecture     = "x86_64"
   filename         = "${local.dist}/functions/api/mine.zip"
   source_code_hash = "BKetYpBzalxyxBCyO2Vch1+qKnjVsDTSbyd39r05N2s="
-  layers           = [module.runtime_wasmer_x86_64.arn]
+  layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
   environment      = var.environment
@@ -91,11 +91,11 @@ module "api_public" {
   function_name    = "${local.prefix}-api-public"
   description      = "api.public: c on wasmer-cranelift"
   role_arn         = module.api_public_role.arn
-  runtime          = "python3.10"
+  runtime          = "provided.al2023"
   architecture     = "x86_64"
   filename         = "${local.dist}/functions/api/public.zip"
   source_code_hash = "fC0D2rjlYuKlxUW+6lM94GQWydH9gcKyBWL7kFbVlaI="
-  layers           = [module.runtime_wasmer_x86_64.arn]
+  layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
   environment      = var.environment

@@ -6,8 +6,8 @@ module "runtime_wasmtime_x86_64" {
 
   name                     = "${local.prefix}-runtime-wasmtime-x86_64"
   description              = "asml runtime with wasmtime 0.0.0-golden"
-  filename                 = "${local.dist}/layers/asml-runtime-wasmtime-0.0.0-golden-python3.12-x86_64.zip"
-  source_code_hash         = "HjuTMfYtDNF7uhCVZWY1oJ7TX2jFJhl7UYHmMVXksQ8="
+  filename                 = "${local.dist}/layers/asml-runtime-wasmtime-0.0.0-golden-python312-x86_64.zip"
+  source_code_hash         = "glALpFsZtB4QTePKrYibvXinEUNmG03K133j7E8a3xY="
   compatible_runtimes      = ["python3.12"]
   compatible_architectures = ["x86_64"]
 }

@@ -16,11 +16,11 @@ module "api_hello" {
   function_name    = "${local.prefix}-api-hello"
   description      = "api.hello: c on wasmer-llvm"
   role_arn         = module.api_hello_role.arn
-  runtime          = "python3.10"
+  runtime          = "provided.al2023"
   architecture     = "x86_64"
   filename         = "${local.dist}/functions/api/hello.zip"
   source_code_hash = "aA69v68vhVCgDITfyC2BoNMCzUXNsrqWyG209CC2tCQ="
-  layers           = [module.runtime_wasmer_x86_64.arn]
+  layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
   environment      = var.environment

@@ -19,9 +19,17 @@ module "user" {
 
   stage = var.stage
   functions = {
+    "jobs.legacy" = {
+      name = module.jobs_legacy.function_name
+      arn  = module.jobs_legacy.arn
+    }
     "jobs.nightly-report" = {
       name = module.jobs_nightly_report.function_name
       arn  = module.jobs_nightly_report.arn
+    }
+    "jobs.resize" = {
+      name = module.jobs_resize.function_name
+      arn  = module.jobs_resize.arn
     }
     "orders.create" = {
       name = module.orders_create.function_name
