@@ -96,16 +96,6 @@ QUICK = Sizes(cold_rounds=2, warm_calls=50, compute_repeats=1, big_functions=40,
               fib=20, nbody=1000, sha256=1)  # fmt: skip
 
 
-def _unpack(layer: Path, into: Path) -> None:
-    """Extract a layer as Lambda does, with its files' modes (the interpreter is executable)."""
-    with zipfile.ZipFile(layer) as archive:
-        for info in archive.infolist():
-            path = Path(archive.extract(info, into))
-            mode = (info.external_attr >> 16) & 0o777
-            if mode:
-                path.chmod(mode)
-
-
 def _base_python() -> str:
     """The interpreter Lambda would use: this CPython, but outside the venv and its packages."""
     return str(Path(sys.base_prefix) / "bin" / f"python{sys.version_info[0]}.{sys.version_info[1]}")
@@ -159,6 +149,7 @@ class Bench:
         from asml.package.lambda_platform import PROVIDED_AL2023, PYTHON310
         from asml.package.project import layer_of
         from asml.package.runtime_layer import build_runtime_layer
+        from asml.package.zips import extract
 
         unpacked = {}
         for key, engine, runtime in [("wasmer", "wasmer-llvm", PYTHON310),
@@ -167,7 +158,7 @@ class Bench:
             spec = layer_of(self.function_dir("hello", engine), runtime)
             result = build_runtime_layer(spec, self.scratch / f"{spec.name}.zip", self.scratch)
             self.zips[key] = result.path
-            _unpack(result.path, self.scratch / key)
+            extract(result.path, self.scratch / key)
             unpacked[key] = self.scratch / key / "python"
         environ = dict(os.environ)
         if not any(environ.get(k) for k in ("ASML_PYTHON_PREFIX", "ASML_PYTHON_ARCHIVE",
@@ -178,7 +169,7 @@ class Bench:
             "x86_64", self.scratch / "asml-python3.10-x86_64.zip", self.scratch, environ
         )
         self.zips["interpreter"] = interpreter.path
-        _unpack(interpreter.path, self.scratch / "custom")
+        extract(interpreter.path, self.scratch / "custom")
         self.custom_home = self.scratch / "custom" / "asml" / "python3.10"
         return unpacked
 

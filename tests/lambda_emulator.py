@@ -17,7 +17,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +24,6 @@ from typing import Any
 
 HANDLER = "asml_runtime.lambda_handler.handler"
 INVOCATIONS = "/2015-03-31/functions/function/invocations"
-
-
-def unpack_layer(layer: Path, into: Path) -> None:
-    """Extract a layer zip as Lambda does, keeping each file's mode (zipfile drops the
-    executable bits, which a custom runtime's ``bootstrap`` and interpreter need)."""
-    with zipfile.ZipFile(layer) as archive:
-        for info in archive.infolist():
-            path = Path(archive.extract(info, into))
-            mode = (info.external_attr >> 16) & 0o777
-            if mode:
-                path.chmod(mode)
 
 
 def emulator_binary() -> Path:

@@ -7,32 +7,34 @@ and raises :class:`AbiViolation` rather than touching memory it should not.
 
 from __future__ import annotations
 
-import logging
 import time
-from dataclasses import dataclass
-from typing import Protocol
 
+from asml_runtime import logs
 from asml_runtime.errors import AbiViolation
-from asml_runtime.iomods import IomodClient, NoIomods
+from asml_runtime.iomods import NoIomods
+
+TYPE_CHECKING = False  # typing itself is not imported at cold start
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from asml_runtime.iomods import IomodClient
+
+    class GuestMemory(Protocol):
+        def size(self) -> int: ...
+
+        def read(self, pointer: int, length: int) -> bytes: ...
+
+        def write(self, pointer: int, data: bytes) -> None: ...
+
 
 MODULE = "asml"
 ALLOC_EXPORT = "asml_alloc"
 INITIALIZE_EXPORT = "_initialize"
 
-LOG_LEVELS = {0: logging.DEBUG, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+LOG_LEVELS = {0: logs.DEBUG, 1: logs.INFO, 2: logs.WARNING, 3: logs.ERROR}
 
 # iomod_poll / iomod_wait results
 PENDING, DONE, FAILED, UNKNOWN = 0, 1, 2, -1
-
-guest_log = logging.getLogger("asml.guest")
-
-
-class GuestMemory(Protocol):
-    def size(self) -> int: ...
-
-    def read(self, pointer: int, length: int) -> bytes: ...
-
-    def write(self, pointer: int, data: bytes) -> None: ...
 
 
 def check_range(memory: GuestMemory, what: str, pointer: int, length: int) -> None:
@@ -44,12 +46,14 @@ def check_range(memory: GuestMemory, what: str, pointer: int, length: int) -> No
         )
 
 
-@dataclass
 class Invocation:
     """What the guest reported during one event."""
 
-    response: bytes | None = None
-    failure: str | None = None
+    __slots__ = ("failure", "response")
+
+    def __init__(self) -> None:
+        self.response: bytes | None = None
+        self.failure: str | None = None
 
     @property
     def reported(self) -> bool:
@@ -85,7 +89,9 @@ class Host:
     def log(self, memory: GuestMemory, level: int, pointer: int, length: int) -> None:
         check_range(memory, "asml.log", pointer, length)
         text = memory.read(pointer, length).decode("utf-8", "replace")
-        guest_log.log(LOG_LEVELS.get(level, logging.INFO), "%s: %s", self.function, text)
+        logs.logger("asml.guest").log(
+            LOG_LEVELS.get(level, logs.INFO), "%s: %s", self.function, text
+        )
 
     @staticmethod
     def clock_ms() -> int:

@@ -7,18 +7,20 @@ and dropped after any failure; docs/abi.md says why.
 
 from __future__ import annotations
 
-import importlib.util
-import logging
-from pathlib import Path
+import os
+import sys
 
-from asml_runtime import engines
+from asml_runtime import engines, logs
 from asml_runtime.abi import Host
 from asml_runtime.artifact import read_record, verify
-from asml_runtime.engines import Instance
 from asml_runtime.errors import AbiViolation, GuestFailure, GuestTrap, RuntimeFailure
-from asml_runtime.iomods import IomodClient
 
-log = logging.getLogger("asml.runtime")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from asml_runtime.engines import Instance
+    from asml_runtime.iomods import IomodClient
 
 
 def installed_version(package: str) -> str | None:
@@ -26,11 +28,18 @@ def installed_version(package: str) -> str | None:
 
     importlib.metadata would add ~14 ms to every cold start (it imports the email package).
     """
-    spec = importlib.util.find_spec(package)
-    if spec is None or spec.origin is None:
+    for entry in sys.path:  # as the import system would find it: the first entry that has it
+        folder = os.path.join(entry or ".", package)
+        if not os.path.isdir(folder) and not os.path.isfile(f"{folder}.py"):
+            continue
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in sorted(names):
+            if name.startswith(f"{package}-") and name.endswith(".dist-info"):
+                return name[len(package) + 1 : -len(".dist-info")]
         return None
-    for info in Path(spec.origin).parent.parent.glob(f"{package}-*.dist-info"):
-        return info.name[len(package) + 1 : -len(".dist-info")]
     return None
 
 
@@ -46,7 +55,7 @@ def guest_memory_limit(function_memory_mb: int) -> int:
 class Function:
     def __init__(
         self,
-        directory: Path,
+        directory: Path | str,
         *,
         iomods: IomodClient | None = None,
         memory_limit: int | None = None,
@@ -54,6 +63,7 @@ class Function:
         probe = read_record(directory)
         record, data = verify(
             directory,
+            record=probe,
             engine_package=probe.engine.package,
             engine_version=installed_version(probe.engine.package) or "not installed",
             architecture=engines.host_architecture(),
@@ -73,7 +83,9 @@ class Function:
             status = instance.call(event, timeout)
         except RuntimeFailure as failure:
             if isinstance(failure, GuestTrap) and failure.backtrace:
-                log.error("%s: %s\nguest backtrace:\n%s", self.name, failure, failure.backtrace)
+                logs.logger("asml.runtime").error(
+                    "%s: %s\nguest backtrace:\n%s", self.name, failure, failure.backtrace
+                )
             raise
         finally:
             self.host.iomods.reset()  # calls the guest did not wait for are still sent

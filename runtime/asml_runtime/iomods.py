@@ -12,44 +12,46 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
 from asml_runtime.errors import LoadError
 
+TYPE_CHECKING = False  # typing and pathlib are not imported at cold start
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Protocol
+
     from asml_iomods.manifest import IomodManifest
     from asml_runtime import iomod_host
+
+    class IomodClient(Protocol):
+        def invoke(self, call: str, data: bytes) -> int:
+            """Start a call; its id (> 0), or -1 if this function may not make it."""
+            ...
+
+        def poll(self, identifier: int) -> int:
+            """0 running, 1 result, 2 error, -1 unknown."""
+            ...
+
+        def wait(self, identifier: int, timeout: float) -> int:
+            """Block up to ``timeout`` seconds: 1 result, 2 error, 0 still running, -1 unknown."""
+            ...
+
+        def result(self, identifier: int) -> bytes | None:
+            """The result or error text of a finished call, else None."""
+            ...
+
+        def forget(self, identifier: int) -> None: ...
+
+        def reset(self) -> None:
+            """Forget every call: a new event begins."""
+            ...
+
 
 IOMODS_FILE = "iomods.json"
 SEARCH_PATH_ENV = "ASML_IOMOD_PATH"
 LAYER_DIRECTORY = "/opt/asml/iomods"
 CALL_TIMEOUT_ENV = "ASML_IOMOD_CALL_TIMEOUT"
 REGISTER_TIMEOUT_ENV = "ASML_IOMOD_REGISTER_TIMEOUT"
-
-
-class IomodClient(Protocol):
-    def invoke(self, call: str, data: bytes) -> int:
-        """Start a call; its id (> 0), or -1 if this function may not make it."""
-        ...
-
-    def poll(self, identifier: int) -> int:
-        """0 running, 1 result, 2 error, -1 unknown."""
-        ...
-
-    def wait(self, identifier: int, timeout: float) -> int:
-        """Block up to ``timeout`` seconds: 1 result, 2 error, 0 still running, -1 unknown."""
-        ...
-
-    def result(self, identifier: int) -> bytes | None:
-        """The result or error text of a finished call, else None."""
-        ...
-
-    def forget(self, identifier: int) -> None: ...
-
-    def reset(self) -> None:
-        """Forget every call: a new event begins."""
-        ...
 
 
 class NoIomods:
@@ -76,19 +78,22 @@ class IomodConfigError(LoadError):
     """The function's IOmods cannot be found or started."""
 
 
-def declared(function_dir: Path) -> list[tuple[str, str]]:
+def declared(function_dir: Path | str) -> list[tuple[str, str]]:
     """The (coordinates, version) of the IOmods in the function's ``iomods.json``."""
-    path = function_dir / IOMODS_FILE
-    if not path.is_file():
+    path = os.path.join(function_dir, IOMODS_FILE)
+    if not os.path.isfile(path):
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
         return [(str(entry["coordinates"]), str(entry["version"])) for entry in data["iomods"]]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IomodConfigError(f"{path}: unreadable ({error}); rebuild with `asml build`") from None
 
 
 def search_path() -> list[Path]:
+    from pathlib import Path
+
     configured = os.environ.get(SEARCH_PATH_ENV)
     return (
         [Path(p) for p in configured.split(os.pathsep) if p]
@@ -105,7 +110,7 @@ def _seconds(variable: str, default: float) -> float:
         raise IomodConfigError(f"{variable}={value!r} is not a number of seconds") from None
 
 
-def load_iomods(function_dir: Path) -> IomodClient:
+def load_iomods(function_dir: Path | str) -> IomodClient:
     """Start the IOmods the function declares, or :class:`NoIomods` if it declares none."""
     wanted = declared(function_dir)
     if not wanted:

@@ -13,27 +13,20 @@ GuestTrap, GuestFailure, AbiViolation or GuestTimeout) instead of waiting for th
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
-from pathlib import Path
-from typing import Any
 
+from asml_runtime import logs
 from asml_runtime.errors import LoadError, RuntimeFailure
 from asml_runtime.function import Function, guest_memory_limit
 from asml_runtime.iomods import load_iomods
 
-log = logging.getLogger("asml.runtime")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Stop the guest this long before Lambda would, so the error can still be reported.
 DEADLINE_MARGIN_S = 0.05
-
-
-def _configure_logging() -> None:
-    level = os.environ.get("ASML_LOG_LEVEL", "INFO").upper()
-    logging.getLogger("asml").setLevel(getattr(logging, level, logging.INFO))
-    if not logging.getLogger().handlers:  # outside Lambda's own runtime (e.g. locally)
-        logging.basicConfig(format="%(levelname)s %(name)s %(message)s")
 
 
 def memory_limit() -> int | None:
@@ -45,23 +38,26 @@ def memory_limit() -> int | None:
 
 
 def _load() -> Function:
-    root = Path(os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", "."))
+    root = os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", ".")
     try:
         # IOmods first: their processes start while the artifact is verified and loaded.
         iomods = load_iomods(root)
         function = Function(root, iomods=iomods, memory_limit=memory_limit())
     except LoadError as error:
-        log.error("cannot load the function in %s: %s", root, error)
+        logs.logger("asml.runtime").error("cannot load the function in %s: %s", root, error)
         raise
     engine = function.record.engine
-    log.debug(
-        "%s: asml_runtime from %s, %s %s, CPython %d.%d.%d at %s", function.name,
-        Path(__file__).parent, engine.name, engine.version, *sys.version_info[:3], sys.executable,
+    if logs.level() > logs.DEBUG:
+        return function
+    logs.logger("asml.runtime").debug(
+        "%s: asml_runtime from %s, %s %s, CPython %d.%d.%d at %s (prefix %s)", function.name,
+        os.path.dirname(__file__), engine.name, engine.version, *sys.version_info[:3],
+        sys.executable, sys.prefix,
     )  # fmt: skip
     return function
 
 
-_configure_logging()
+logs.set_up_on_first_use()
 function = _load()
 
 
@@ -72,7 +68,7 @@ def handler(event: Any, context: Any) -> Any:
     try:
         response = function.invoke(data, timeout=timeout)
     except RuntimeFailure as failure:
-        log.error("%s: %s: %s", function.name, failure.kind, failure)
+        logs.logger("asml.runtime").error("%s: %s: %s", function.name, failure.kind, failure)
         raise
     try:
         return json.loads(response)

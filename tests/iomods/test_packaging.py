@@ -16,9 +16,10 @@ from asml.build.pipeline import Builder
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import load_project
 from asml.package.project import package
+from asml.package.zips import extract
 from tests.conftest import RunAsml
 from tests.iomods.conftest import PROJECT, service_build
-from tests.lambda_emulator import lambda_emulator, unpack_layer
+from tests.lambda_emulator import lambda_emulator
 from tests.runtime.conftest import AVAILABLE_ENGINES
 
 ECHO = PROJECT / "services" / "io" / "echo_iomod"
@@ -172,7 +173,7 @@ def test_on_the_lambda_emulator_a_guest_uses_dynamodb_through_the_layers(
     if function.needs_interpreter:
         layers.insert(0, packaged.interpreter_layers[function.layer.architecture])
     for layer in layers:
-        unpack_layer(layer.path, opt)
+        extract(layer.path, opt)
     task = tmp_path / "task"
     with zipfile.ZipFile(function.zip.path) as archive:
         archive.extractall(task)

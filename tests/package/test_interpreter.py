@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import os
+import subprocess
 import sys
 import tarfile
 import threading
@@ -30,9 +32,11 @@ from asml.package.interpreter import (
     PREFIX_ENV,
     PYTHON_VERSION,
     build_interpreter_layer,
+    cache_home,
     interpreter_source,
 )
-from tests.conftest import pack_as_python_build_standalone
+from asml.package.zips import extract
+from tests.conftest import pack_as_python_build_standalone, relocatable_copy
 
 needs_310 = pytest.mark.skipif(
     sys.version_info[:2] != (3, 10), reason="packs this machine's CPython 3.10 (the 3.10 suite)"
@@ -51,6 +55,16 @@ def _only(environ: dict[str, str]) -> dict[str, str]:
 
 def _leftovers(cache: Path) -> list[str]:
     return sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
+
+
+def _tar(archive: Path, names: list[str]) -> Path:
+    """A .tar.gz of one-byte files under ``names``, written as given (``..`` included)."""
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            tar.addfile(info, io.BytesIO(b"x"))
+    return archive
 
 
 @contextlib.contextmanager
@@ -137,12 +151,7 @@ def test_a_corrupt_archive_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -
 
 
 def test_an_archive_entry_outside_the_folder_is_refused(tmp_path: Path) -> None:
-    archive = tmp_path / "evil.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
-        for name in ("python/bin/python3.10", "python/../../escaped"):
-            info = tarfile.TarInfo(name)
-            info.size = 1
-            tar.addfile(info, io.BytesIO(b"x"))
+    archive = _tar(tmp_path / "evil.tar.gz", ["python/bin/python3.10", "python/../../escaped"])
     with pytest.raises(ToolchainError, match=r"refusing the entry 'python/\.\./\.\./escaped'"):
         build_interpreter_layer(
             "x86_64", tmp_path / "o.zip", tmp_path / "c", _only({ARCHIVE_ENV: str(archive)})
@@ -151,13 +160,42 @@ def test_an_archive_entry_outside_the_folder_is_refused(tmp_path: Path) -> None:
     assert _leftovers(tmp_path / "c") == []
 
 
-def test_an_interpreter_that_is_not_310_is_refused(tmp_path: Path) -> None:
-    archive = tmp_path / "cpython-3.12.tar.gz"
+def test_a_link_pointing_out_of_the_archive_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "links.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
-        for name in ("python/bin/python3.12", "python/lib/python3.12/os.py"):
-            info = tarfile.TarInfo(name)
-            info.size = 1
-            tar.addfile(info, io.BytesIO(b"x"))
+        link = tarfile.TarInfo("python/lib/escape")
+        link.type, link.linkname = tarfile.SYMTYPE, str(tmp_path / "outside")
+        tar.addfile(link)
+        inner = tarfile.TarInfo("python/lib/escape/pwned")
+        inner.size = 1
+        tar.addfile(inner, io.BytesIO(b"x"))
+    with pytest.raises(ToolchainError) as caught:
+        build_interpreter_layer(
+            "x86_64", tmp_path / "o.zip", tmp_path / "c", _only({ARCHIVE_ENV: str(archive)})
+        )
+    assert f"refusing the link 'lib/escape' -> '{tmp_path / 'outside'}'" in str(caught.value)
+    assert not (tmp_path / "outside").exists()
+    assert _leftovers(tmp_path / "c") == []
+
+
+def test_a_virtualenv_is_not_taken_for_an_installation(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /opt/cpython/bin\nversion = 3.10.13\n")
+    with pytest.raises(ToolchainError) as caught:
+        build_interpreter_layer(
+            "x86_64", tmp_path / "o.zip", tmp_path / "c", _only({PREFIX_ENV: str(venv)})
+        )
+    assert str(caught.value) == (
+        f"ASML_PYTHON_PREFIX={venv} is a virtualenv, not an installed CPython; point it at the"
+        " installation the virtualenv was made from (the folder above /opt/cpython/bin)"
+    )
+
+
+def test_an_interpreter_that_is_not_310_is_refused(tmp_path: Path) -> None:
+    archive = _tar(
+        tmp_path / "cpython-3.12.tar.gz", ["python/bin/python3.12", "python/lib/python3.12/os.py"]
+    )
     with pytest.raises(ToolchainError) as caught:
         build_interpreter_layer(
             "x86_64", tmp_path / "o.zip", tmp_path / "c", _only({ARCHIVE_ENV: str(archive)})
@@ -195,9 +233,10 @@ def test_a_prefix_that_runs_another_version_is_refused(tmp_path: Path) -> None:
 def test_the_layer_is_trimmed_compiled_and_deterministic(tmp_path: Path) -> None:
     archive = Path(os.environ[ARCHIVE_ENV])  # this machine's CPython, packed by conftest
     one = build_interpreter_layer("x86_64", tmp_path / "one.zip", tmp_path / "cache-one")
-    # From the installed prefix, with an empty cache of its own: the same bytes.
+    # From the same CPython installed in a prefix, with an empty cache of its own: same bytes.
+    prefix = relocatable_copy(Path(sys.base_prefix), tmp_path / "prefix")
     two = build_interpreter_layer(
-        "x86_64", tmp_path / "two.zip", tmp_path / "cache-two", _only({PREFIX_ENV: sys.base_prefix})
+        "x86_64", tmp_path / "two.zip", tmp_path / "cache-two", _only({PREFIX_ENV: str(prefix)})
     )
     assert one.path.read_bytes() == two.path.read_bytes()
     assert archive.is_file()
@@ -227,6 +266,30 @@ def test_the_layer_is_trimmed_compiled_and_deterministic(tmp_path: Path) -> None
     assert str(tmp_path).encode() not in pyc
 
 
+@needs_310
+def test_the_unpacked_layer_runs_on_its_own_files(tmp_path: Path) -> None:
+    # Nothing from this machine's installation: the interpreter, libpython and the standard
+    # library all come from where the layer was unpacked, with an empty environment.
+    layer = build_interpreter_layer("x86_64", tmp_path / "layer.zip", cache_home())
+    extract(layer.path, tmp_path / "opt")
+    home = tmp_path / "opt" / "asml" / "python3.10"
+    probe = (
+        "import json, os, sys\n"
+        "maps = open('/proc/self/maps').read().split()\n"
+        "print(json.dumps([sys.prefix, os.__file__, json.__file__,"
+        " sorted({p for p in maps if 'libpython' in p})]))"
+    )
+    result = subprocess.run(
+        [str(home / "bin" / "python3.10"), "-c", probe], env={}, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    prefix, os_file, json_file, libpython = json.loads(result.stdout)
+    assert prefix == str(home)
+    assert os_file == str(home / "lib/python3.10/os.py")
+    assert json_file == str(home / "lib/python3.10/json/__init__.py")
+    assert libpython == [str(home / "lib/libpython3.10.so.1.0")]
+
+
 @pytest.mark.skipif(
     os.environ.get("ASML_TEST_PBS_DOWNLOAD") != "1",
     reason="downloads python-build-standalone: set ASML_TEST_PBS_DOWNLOAD=1 where the internet is"
@@ -239,7 +302,8 @@ def test_the_real_build_downloads_and_passes_the_glibc_check(tmp_path: Path) -> 
     layer = build_interpreter_layer("x86_64", tmp_path / "layer.zip", tmp_path / "cache", environ)
     assert too_new(zip_needs(layer.path), 34) == []
     assert layer.size <= 20 * 1024 * 1024
-    again = build_interpreter_layer("x86_64", tmp_path / "again.zip", tmp_path / "cache", environ)
+    # Downloaded and built again from nothing: the same bytes.
+    again = build_interpreter_layer("x86_64", tmp_path / "again.zip", tmp_path / "cache-2", environ)
     assert again.sha256 == layer.sha256
 
 

@@ -326,7 +326,7 @@ def _function_of(error: AsmlError, order: list[str]) -> str:
 
 
 def _renamed(info: FileInfo, name: str) -> FileInfo:
-    return dataclasses.replace(info, file=name)
+    return info.renamed(name)
 
 
 def _place(

@@ -29,6 +29,7 @@ from typing import BinaryIO
 from elftools.common.exceptions import ELFError
 from elftools.common.utils import struct_parse
 from elftools.construct.core import ConstructError
+from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
 from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
 from elftools.elf.sections import Section, SymbolTableSection
@@ -105,6 +106,19 @@ def glibc_version(name: str) -> tuple[int, int] | None:
         return _MARKERS[name]
     match = _VERSION.fullmatch(name)
     return (int(match[1]), int(match[2])) if match else None
+
+
+def needed_libraries(path: Path) -> list[str]:
+    """The shared libraries an ELF file names in its dynamic section (``DT_NEEDED``)."""
+    try:
+        with path.open("rb") as handle:
+            dynamic = ELFFile(handle).get_section_by_name(".dynamic")
+            if not isinstance(dynamic, DynamicSection):
+                return []
+            tags = dynamic.iter_tags("DT_NEEDED")
+            return [str(tag.needed) for tag in tags]  # type: ignore[attr-defined]
+    except _PARSE_ERRORS as error:
+        raise GlibcScanError(f"{path} cannot be read as an ELF file ({error})") from error
 
 
 def elf_needs(data: bytes | BinaryIO, name: str) -> list[GlibcNeed]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from asml.errors import ToolchainError
+from asml.package.glibc import needed_libraries
 from asml.package.lambda_pip import last_lines
 from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 from asml_runtime.artifact import sha256_file
@@ -152,8 +153,11 @@ def build_interpreter_layer(
 ) -> ZipResult:
     """Write the interpreter layer to ``destination``, from ``cache`` when it holds it."""
     source = interpreter_source(architecture, environ)
-    archive = _archive(source, cache) if source.kind != "prefix" else None
-    digest = sha256_file(archive) if archive is not None else _prefix_digest(Path(source.location))
+    archive: Path | None = None
+    if source.kind == "prefix":
+        digest = _prefix_digest(Path(source.location))
+    else:
+        archive, digest = _archive(source, cache)
     key = hashlib.sha256(f"{RECIPE}\n{architecture}\n{digest}".encode()).hexdigest()
     cached = cache / "layers" / f"python{PYTHON_MINOR}-{key}.zip"
     if not cached.is_file():
@@ -181,13 +185,16 @@ def tree_entries_with_bytecode(root: Path, *, prefix: str) -> dict[str, Path]:
 # --- getting the archive -------------------------------------------------------------------
 
 
-def _archive(source: InterpreterSource, cache: Path) -> Path:
+def _archive(source: InterpreterSource, cache: Path) -> tuple[Path, str]:
+    """The archive on disk, downloaded if need be, and its SHA-256."""
     if source.kind == "archive":
-        return Path(source.location)
+        return Path(source.location), sha256_file(Path(source.location))
     assert source.sha256 is not None
     cached = cache / "python" / f"{source.sha256}.tar.gz"
     if cached.is_file():
-        return cached
+        if sha256_file(cached) == source.sha256:
+            return cached, source.sha256
+        cached.unlink()  # damaged since it was verified: fetch it again
     cached.parent.mkdir(parents=True, exist_ok=True)
     descriptor, name = tempfile.mkstemp(prefix=".download.", dir=cached.parent)
     os.close(descriptor)
@@ -197,7 +204,7 @@ def _archive(source: InterpreterSource, cache: Path) -> Path:
         partial.replace(cached)
     finally:
         partial.unlink(missing_ok=True)
-    return cached
+    return cached, source.sha256
 
 
 def _download(source: InterpreterSource, into: Path) -> None:
@@ -251,17 +258,18 @@ def _unpack(archive: Path, home: Path) -> None:
                     continue
                 if member.name.startswith("/") or ".." in relative.parts:
                     raise ToolchainError(f"{archive}: refusing the entry {member.name!r}")
-                if relative.as_posix().startswith("install/"):  # a full build: take its install
-                    relative = PurePosixPath(*relative.parts[1:])
-                if trimmed(relative.as_posix()) or member.isdev() or member.ischr():
+                relative = _inside_install(relative)
+                kind_ok = member.isfile() or member.isdir() or member.issym() or member.islnk()
+                if trimmed(relative.as_posix()) or not kind_ok:
                     continue
                 member.name = relative.as_posix()
+                _check_link(archive, member, relative)
                 members.append(member)
             home.mkdir(parents=True)
-            tar.extractall(home, members=members, filter="data")
-    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
-        if isinstance(error, ToolchainError):
-            raise
+            # The "data" filter (CPython 3.10.12+) also refuses links that point outside.
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(home, members=members, **safe)  # type: ignore[arg-type]
+    except (tarfile.TarError, EOFError, OSError, ValueError, KeyError) as error:
         raise ToolchainError(
             f"cannot read {archive} as a python-build-standalone archive ({error}); asml reads"
             f" the .tar.gz install_only and install_only_stripped builds of CPython"
@@ -269,22 +277,76 @@ def _unpack(archive: Path, home: Path) -> None:
         ) from None
 
 
-def _copy_prefix(prefix: Path, home: Path) -> None:
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        base = Path(directory).relative_to(prefix).as_posix()
-        return {n for n in names if trimmed(n if base == "." else f"{base}/{n}")}
+def _inside_install(relative: PurePosixPath) -> PurePosixPath:
+    """A full build keeps the interpreter in ``python/install/``: take that."""
+    if relative.parts[:1] == ("install",):
+        return PurePosixPath(*relative.parts[1:])
+    return relative
 
-    shutil.copytree(prefix, home, symlinks=True, ignore=ignore)
+
+def _check_link(archive: Path, member: tarfile.TarInfo, relative: PurePosixPath) -> None:
+    """Links must stay inside the interpreter's folder (older CPythons have no tar filter)."""
+    if member.islnk():  # a hard link names another member: rename it as its target was
+        target = PurePosixPath(member.linkname)
+        if target.parts[:1] != ("python",) or ".." in target.parts:
+            raise ToolchainError(f"{archive}: refusing the hard link {member.name!r}")
+        member.linkname = _inside_install(PurePosixPath(*target.parts[1:])).as_posix()
+    elif member.issym():
+        target = PurePosixPath(member.linkname)
+        resolved = os.path.normpath((relative.parent / target).as_posix())
+        if target.is_absolute() or resolved == ".." or resolved.startswith("../"):
+            raise ToolchainError(
+                f"{archive}: refusing the link {member.name!r} -> {member.linkname!r},"
+                " which points outside the interpreter"
+            )
+
+
+def _from_prefix(relative: str) -> bool:
+    """What the layer takes from an installed prefix: the interpreter, its standard library
+    and libpython, nothing else that may live there (a prefix may be /usr)."""
+    wanted = (
+        relative == _KEEP_BIN
+        or relative.startswith(f"lib/python{PYTHON_MINOR}/")
+        or re.fullmatch(rf"lib/libpython3(\.{PYTHON_MINOR[2:]})?\.so[0-9.]*", relative) is not None
+    )
+    return wanted and not trimmed(relative)
+
+
+def _prefix_files(prefix: Path) -> list[Path]:
+    config = prefix / "pyvenv.cfg"
+    if config.is_file():
+        lines = config.read_text(encoding="utf-8").splitlines()
+        pairs = (line.partition("=") for line in lines)
+        settings = {key.strip(): value.strip() for key, _, value in pairs}
+        home = settings.get("home", "its bin/ folder")
+        raise ToolchainError(
+            f"{PREFIX_ENV}={prefix} is a virtualenv, not an installed CPython; point it at the"
+            f" installation the virtualenv was made from (the folder above {home})"
+        )
+    return sorted(
+        path
+        for folder in (prefix / "bin", prefix / "lib")
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if (path.is_file() or path.is_symlink())
+        and _from_prefix(path.relative_to(prefix).as_posix())
+    )
+
+
+def _copy_prefix(prefix: Path, home: Path) -> None:
+    for path in _prefix_files(prefix):
+        target = home / path.relative_to(prefix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target, follow_symlinks=False)
 
 
 def _prefix_digest(prefix: Path) -> str:
     """The content of what the layer would take from an installed prefix."""
     digest = hashlib.sha256()
-    for path in sorted(prefix.rglob("*")):
-        relative = path.relative_to(prefix).as_posix()
-        if trimmed(relative) or not path.is_file():
-            continue
-        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in _prefix_files(prefix):
+        if path.is_file():
+            relative = path.relative_to(prefix).as_posix()
+            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -310,6 +372,11 @@ def _lay_out(home: Path, source: InterpreterSource) -> None:
         p for p in home.rglob("*") if p.is_file() and trimmed(p.relative_to(home).as_posix())
     ]:
         leftover.unlink()
+    # python-build-standalone links bin/python3.10 statically and still ships libpython (for
+    # embedding): a function never embeds, so it would be 5 MB twice.
+    if not any(name.startswith("libpython") for name in needed_libraries(python)):
+        for library in (home / "lib").glob("libpython*.so*"):
+            library.unlink()
     version = _run(home, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], source)
     if not version.startswith(f"{PYTHON_MINOR}."):
         raise ToolchainError(
@@ -362,7 +429,8 @@ def _run(home: Path, arguments: list[str], source: InterpreterSource) -> str:
         )  # fmt: skip
     except OSError as error:
         raise ToolchainError(
-            f"cannot run the interpreter from {source.describe()}: {error}"
+            f"cannot run the interpreter from {source.describe()}: {error} (the layer is built"
+            " by running its CPython, so build on x86_64 Linux)"
         ) from None
     if result.returncode != 0:
         raise ToolchainError(

@@ -1,5 +1,5 @@
-"""Will each layer run where Lambda puts it? The glibc its native files need, against the
-glibc of the Amazon Linux its Lambda runtime runs on.
+"""The glibc each layer's native files need, against the glibc of the Amazon Linux its
+Lambda runtime runs on.
 
 A native library built against a newer glibc fails at import on Lambda, long after the
 deploy succeeded. This machine's own CPython 3.10, for one, needs glibc 2.35 (``hypot`` in
@@ -71,25 +71,28 @@ def record_layers(out: Path, layers: Iterable[tuple[ZipResult, LambdaRuntime, bo
 
 
 def check_recorded(out: Path, cache_dir: Path) -> list[TooNew]:
-    """Check the layers ``layers.json`` in ``out`` lists (none if there is no such file)."""
-    try:
-        recorded = json.loads((out / LAYERS_FILE).read_text(encoding="utf-8"))["layers"]
-    except (OSError, ValueError, KeyError, TypeError):
+    """Check the layers ``layers.json`` in ``out`` lists (none if nothing was packaged yet).
+
+    A ``layers.json`` that cannot be read is an error, never "nothing to check"."""
+    listing = out / LAYERS_FILE
+    if not listing.is_file():
         return []
     found = []
-    for entry in recorded:
-        path = out / entry["file"]
-        if not path.is_file():
-            continue
-        needs = too_new(
-            cached_zip_needs(path, entry["sha256"], cache_dir),
-            runtime_by_name(entry["runtime"]).glibc_minor,
-        )
-        if needs:
+    try:
+        for entry in json.loads(listing.read_text(encoding="utf-8"))["layers"]:
+            path = out / entry["file"]
+            if not path.is_file():
+                continue
             runtime = runtime_by_name(entry["runtime"])
-            found.append(
-                TooNew(entry["file"], runtime, needs[0], len(needs) - 1, bool(entry["interpreter"]))
-            )
+            needs = too_new(cached_zip_needs(path, entry["sha256"], cache_dir), runtime.glibc_minor)
+            if needs:
+                interpreter = bool(entry["interpreter"])
+                found.append(TooNew(entry["file"], runtime, needs[0], len(needs) - 1, interpreter))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise AsmlError(
+            f"{listing} is unreadable ({type(error).__name__}: {error}); run `asml package` or"
+            " `asml cast` again to rewrite it"
+        ) from None
     return found
 
 

@@ -91,3 +91,15 @@ def copy_into_place(source: Path, destination: Path) -> ZipResult:
     shutil.copyfile(source, temporary)
     temporary.replace(destination)
     return read_result(destination)
+
+
+def extract(path: Path, into: Path) -> None:
+    """Unpack a zip as Lambda unpacks a layer, keeping each file's mode (``zipfile`` drops
+    the executable bits a custom runtime's ``bootstrap`` and interpreter need). Entries stay
+    inside ``into``: zipfile drops ``..`` and leading ``/`` from their names."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            extracted = Path(archive.extract(info, into))
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                extracted.chmod(mode)

@@ -8,23 +8,26 @@ wasmtime function never loads wasmer and the other way round.
 from __future__ import annotations
 
 import os
-from typing import Protocol
 
-from asml_runtime.abi import Host
-from asml_runtime.artifact import ArtifactRecord
 from asml_runtime.errors import LoadError
 
+TYPE_CHECKING = False  # typing itself is not imported at cold start
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from asml_runtime.abi import Host
+    from asml_runtime.artifact import ArtifactRecord
+
+    class Instance(Protocol):
+        def call(self, event: bytes, timeout: float | None) -> int:
+            """Write the event into guest memory and run the handler; return its result."""
+            ...
+
+    class LoadedModule(Protocol):
+        def instantiate(self) -> Instance: ...
+
+
 HOST_ARCHITECTURE = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
-
-
-class Instance(Protocol):
-    def call(self, event: bytes, timeout: float | None) -> int:
-        """Write the event into guest memory and run the handler; return its result."""
-        ...
-
-
-class LoadedModule(Protocol):
-    def instantiate(self) -> Instance: ...
 
 
 def host_architecture() -> str:

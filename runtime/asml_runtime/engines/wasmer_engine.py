@@ -6,14 +6,16 @@ limit, so this adapter relies on Lambda's own timeout and memory size for those.
 
 from __future__ import annotations
 
-from typing import Any
-
 import wasmer
 
 from asml_runtime import abi
 from asml_runtime.abi import Host
 from asml_runtime.artifact import ArtifactRecord
 from asml_runtime.errors import GuestTrap, LoadError
+
+TYPE_CHECKING = False  # typing itself is not imported at cold start
+if TYPE_CHECKING:
+    from typing import Any
 
 _I32 = wasmer.Type.I32
 _I64 = wasmer.Type.I64

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import wasmtime
 
@@ -12,6 +11,10 @@ from asml_runtime.abi import Host
 from asml_runtime.artifact import ArtifactRecord
 from asml_runtime.errors import GuestTimeout, GuestTrap, LoadError
 from asml_runtime.wasmtime_config import make_config
+
+TYPE_CHECKING = False  # typing itself is not imported at cold start
+if TYPE_CHECKING:
+    from typing import Any
 
 _I32 = wasmtime.ValType.i32()
 _I64 = wasmtime.ValType.i64()
