@@ -10,15 +10,19 @@ skew them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +98,21 @@ FULL = Sizes(cold_rounds=15, warm_calls=3000, compute_repeats=5, big_functions=B
              fib=32, nbody=2_000_000, sha256=32)  # fmt: skip
 QUICK = Sizes(cold_rounds=2, warm_calls=50, compute_repeats=1, big_functions=40,
               fib=20, nbody=1000, sha256=1)  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.01)
+    raise RuntimeError("the Lambda emulator did not start listening")
 
 
 def _base_python() -> str:
@@ -218,6 +237,53 @@ class Bench:
             raise RuntimeError(f"the benchmark child failed for {function}")
         return elapsed, json.loads(rest)
 
+    def emulated_init(self, function: Path, *, custom: bool) -> float:
+        """Seconds of the first invocation under the Lambda runtime interface emulator, which
+        starts the runtime then: Lambda's own cold start (init and the first event), through
+        the custom runtime's ``/opt/bootstrap`` or as the managed python3.10 starts
+        awslambdaric."""
+        rie = Path(sys.executable).parent / "aws-lambda-rie"
+        port, api = _free_port(), _free_port()
+        layers = self.scratch / ("custom" if custom else "wasmer")
+        runtime = (
+            [str(layers / "bootstrap")]
+            if custom
+            else [_base_python(), "-s", "-m", "awslambdaric", "asml_runtime.lambda_handler.handler"]
+        )
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "LAMBDA_TASK_ROOT": str(function),
+            "_HANDLER": "asml_runtime.lambda_handler.handler",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+            "ASML_LOG_LEVEL": "WARNING",
+        }
+        if not custom:  # Lambda's python3.10: the layer's python/, then its own awslambdaric
+            client = self.scratch / "custom" / "python"  # the same cp310 awslambdaric wheel
+            path = os.pathsep.join([str(layers / "python"), str(client)])
+            env |= {"PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
+        process = subprocess.Popen(
+            [str(rie), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
+             "--runtime-api-address", f"127.0.0.1:{api}", *runtime],
+            env=env, cwd=function, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            _wait_listening(port)
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/2015-03-31/functions/function/invocations",
+                data=json.dumps(EVENT).encode(), method="POST",
+            )  # fmt: skip
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                body = json.loads(answer.read())
+            elapsed = time.perf_counter() - started
+            if body.get("statusCode") != 200:
+                raise RuntimeError(f"the emulated function failed: {body}")
+            return elapsed
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
     def bare_python(self) -> float:
         started = time.perf_counter()
         subprocess.run([_base_python(), "-s", "-c", "pass"], check=True)
@@ -271,10 +337,14 @@ def custom_runtime_table(bench: Bench) -> Table:
     custom: list[float] = []
     managed: list[float] = []
     plain: list[float] = []
+    emulated_managed: list[float] = []
+    emulated_custom: list[float] = []
     for _ in range(bench.sizes.cold_rounds):  # round-robin, so drift hits every variant alike
         plain.append(bench.child(None, 0)[0])
         managed.append(bench.child(hello, 0)[0])
         custom.append(bench.child(hello, 0, custom=True)[0])
+        emulated_managed.append(bench.emulated_init(hello, custom=False))
+        emulated_custom.append(bench.emulated_init(hello, custom=True))
     table.rows += [
         ["plain Python handler (managed python3.10)", seconds(statistics.median(plain)), "-",
          "1.00x"],
@@ -282,11 +352,19 @@ def custom_runtime_table(bench: Bench) -> Table:
          f"{median_ratio(managed, plain):.2f}x"],
         ["provided.al2023: interpreter layer + runtime layer", seconds(statistics.median(custom)),
          f"{median_ratio(custom, managed):.2f}x", f"{median_ratio(custom, plain):.2f}x"],
+        ["under the Lambda emulator, managed python3.10 (awslambdaric)",
+         seconds(statistics.median(emulated_managed)), "1.00x", "-"],
+        ["under the Lambda emulator, provided.al2023 (/opt/bootstrap, awslambdaric)",
+         seconds(statistics.median(emulated_custom)),
+         f"{median_ratio(emulated_custom, emulated_managed):.2f}x", "-"],
     ]  # fmt: skip
     versus_managed, versus_plain = median_ratio(custom, managed), median_ratio(custom, plain)
     table.notes += [
         f"median of {bench.sizes.cold_rounds} rounds, fresh process to first response (as the"
         " table above); ratios are medians of per-round ratios",
+        "the emulator rows time Lambda's own cold start: the first invocation, which starts the"
+        " runtime process (the bootstrap's sh and the interpreter, or python), awslambdaric,"
+        " the init and the event",
         "the custom runtime's interpreter is the interpreter layer's CPython (built from"
         f" {bench.interpreter_source or 'python-build-standalone'}), run with the environment"
         " its bootstrap sets",
