@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.serving import copy_example, serving
 
+from asml.manifest import load_project
 from bench.harness import Table, seconds
 
 CLIENTS = 8
@@ -51,12 +52,14 @@ def _load(url: str, duration: float) -> list[float]:
 
 def tables(quick: bool) -> list[Table]:
     duration = 2.0 if quick else 15.0
-    table = Table(
-        "`asml serve`: GET /hello (examples/hello, wasmtime), 8 concurrent keep-alive clients",
-        ["workers", "requests/s", "p50", "p99"],
-    )
     with tempfile.TemporaryDirectory(prefix="asml-bench-serve-") as scratch:
         root = copy_example("hello", Path(scratch))
+        engine = load_project(root).manifest.project.engine
+        table = Table(
+            f"`asml serve`: GET /hello (examples/hello, {engine}), {CLIENTS} concurrent"
+            " keep-alive clients",
+            ["workers", "requests/s", "p50", "p99"],
+        )
         for workers in (1, 2):
             with serving(root, "--no-watch", "--workers", str(workers)) as served:
                 _load(served.url, 1.0)  # every worker loads the function once

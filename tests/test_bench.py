@@ -25,9 +25,14 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "### Cold start: fresh process to first response" in text
     assert "| hello, wasmer-llvm |" in text
     assert "| geomean vs native | 1.00x |" in text
+    assert (
+        "### Cold start: wasmer-llvm hello on the custom runtime vs the managed python3.10" in text
+    )
+    assert "| under the Lambda emulator, provided.al2023 (/opt/bootstrap, awslambdaric) |" in text
     assert "### Runtime layer size" in text
+    assert "| CPython 3.10 interpreter layer (custom runtime) |" in text
     assert "### IOmod round trip: guest -> IOmod process -> guest" in text
     assert "| guest on wasmer-llvm | 1 MB |" in text
     assert "### `asml plan` vs raw `terraform plan`" in text
     assert "| `terraform plan` |" in text
-    assert "### `asml serve`: GET /hello" in text
+    assert "### `asml serve`: GET /hello (examples/hello, wasmer-llvm)" in text

@@ -221,3 +221,18 @@ def test_aws_refuses_an_interpreter_that_needs_a_newer_glibc(
     # The runtime layer (the wasmer wheel, manylinux_2_24) passes: it is not named.
     assert "asml-runtime-wasmer" not in result.output
     assert not (root / ".asml" / "terraform" / "default" / "plan.tfplan").exists()
+    # asml cast and asml check warn, naming the same file and symbol.
+    cast = run_asml("cast", cwd=root)
+    assert cast.exit_code == 0, cast.output
+    assert (
+        "warning: layers/asml-python3.10-x86_64.zip: asml/python3.10/lib/libpython3.10.so.1.0"
+        " needs GLIBC_2.35 (hypot)"
+    ) in cast.stderr
+    checked = run_asml("check", cwd=root)
+    assert checked.exit_code == 0
+    assert checked.stderr.startswith(
+        "warning: .asml/package/layers/asml-python3.10-x86_64.zip:"
+        " asml/python3.10/lib/libpython3.10.so.1.0 needs GLIBC_2.35 (hypot)"
+    )
+    assert "`asml plan` and `asml apply` refuse it for AWS" in checked.stderr
+    assert checked.stdout == 'Project "fast": 1 service, 1 function; 1 warning.\n'
