@@ -214,7 +214,7 @@ def _download(source: InterpreterSource, into: Path) -> None:
     way_out = (
         f"set {MIRROR_ENV} to a mirror of python-build-standalone, {ARCHIVE_ENV} to an"
         f" archive on disk, or {PREFIX_ENV} to an installed CPython {PYTHON_MINOR} (see"
-        " docs/runtime.md, \"Where the interpreter comes from\")"
+        ' docs/runtime.md, "Where the interpreter comes from")'
     )
     try:
         download((source.location, source.sha256), into)
