@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 import zipfile
@@ -59,14 +60,21 @@ def load(location: Path, cache_dir: Path | None = None) -> IomodSource:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-        and not SKIPPED_PARTS.intersection(path.relative_to(folder).parts)
-        and path.suffix != ".pyc"
-        and path.name != SOURCE_FILE
-    }
+    """The files that go into the package. A symlink is refused, wherever it points: a package
+    holds files, and a link could carry in a file from outside the folder."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if SKIPPED_PARTS.intersection(relative.parts):
+            continue
+        if path.is_symlink():
+            raise IomodSourceError(
+                f"{path} is a symlink (to {path.readlink()}); an IOmod package holds files"
+                " only: copy the file into the folder instead"
+            )
+        if path.is_file() and path.suffix != ".pyc" and path.name != SOURCE_FILE:
+            found[relative.as_posix()] = path.read_bytes()
+    return found
 
 
 def _from_folder(folder: Path, cache_dir: Path | None) -> IomodSource:
@@ -150,10 +158,32 @@ def _describe(
     return described
 
 
+def _entry_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why an entry may not be unpacked: it would land outside the IOmod's folder, or it is
+    a link (which could point anywhere)."""
+    name = info.filename
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "an absolute path"
+    if ".." in parts:
+        return 'a path with ".."'
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "a symlink"
+    return None
+
+
 def _unpack(package: Path) -> IomodSource:
     try:
         with zipfile.ZipFile(package) as archive:
             infos = [info for info in archive.infolist() if not info.is_dir()]
+            for info in infos:
+                problem = _entry_problem(info)
+                if problem is not None:
+                    raise IomodSourceError(
+                        f"{package}: refusing the entry {info.filename!r}, {problem}: an IOmod"
+                        " package holds files inside its own folder only; repack it with"
+                        " `asml pack iomod`"
+                    )
             contents = {info.filename: archive.read(info) for info in infos}
             executables = frozenset(i.filename for i in infos if (i.external_attr >> 16) & 0o111)
     except (OSError, zipfile.BadZipFile) as error:
@@ -172,8 +202,11 @@ def _unpack(package: Path) -> IomodSource:
 
 def write(source: IomodSource, directory: Path) -> None:
     """Lay the IOmod out in ``directory`` (which must be empty): its files and iomod.json."""
+    root = directory.resolve()
     for name, contents in source.files.items():
         target = directory / name
+        if not target.resolve().is_relative_to(root):  # never write outside, whatever the name
+            raise IomodSourceError(f"refusing to write {name!r} outside {directory}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(contents)
         target.chmod(0o755 if name in source.executables else 0o644)
