@@ -101,6 +101,37 @@ def test_a_bad_status_code_is_a_502() -> None:
     assert proxy_response({"statusCode": "teapot"}).status == 502
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"x-note": "fine\r\nset-cookie: session=stolen"},
+        {"x-note": "fine\nset-cookie: session=stolen"},
+        {"x-note\r\nset-cookie": "session=stolen"},
+        {"bad name": "x"},
+        {"x-nul": "a\x00b"},
+    ],
+)
+def test_a_header_that_would_split_the_response_is_a_502(headers: dict[str, str]) -> None:
+    # Reproduced before the fix: the CR/LF reached the client as a Set-Cookie of the guest's.
+    response = proxy_response({"statusCode": 200, "headers": headers, "body": "hi"})
+    ((name, value),) = headers.items()
+    assert response == Response(
+        502,
+        [("content-type", "application/json")],
+        json.dumps(
+            {"message": f"the function answered with an invalid header {name!r}: {value!r}"}
+        ).encode(),
+    )
+    cookie = proxy_response({"statusCode": 200, "cookies": ["a=b\r\nx-evil: 1"], "body": ""})
+    assert cookie.status == 502
+
+
+def test_a_tab_in_a_header_value_is_allowed() -> None:
+    response = proxy_response({"statusCode": 200, "headers": {"x-note": "a\tb"}, "body": ""})
+    assert response.status == 200
+    assert ("x-note", "a\tb") in response.headers
+
+
 @pytest.fixture
 def keys(tmp_path: Path) -> tuple[rsa.RSAPrivateKey, Path]:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)

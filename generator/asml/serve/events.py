@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 import urllib.parse
 import uuid
@@ -105,6 +106,11 @@ def build_event(
     return event
 
 
+# RFC 9110: a header name is a token; a value holds no control characters but tab.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def proxy_response(answer: Any) -> Response:
     """What API Gateway sends back for a function's answer."""
     if not isinstance(answer, dict) or "statusCode" not in answer:
@@ -117,6 +123,13 @@ def proxy_response(answer: Any) -> Response:
     for name, values in (answer.get("multiValueHeaders") or {}).items():
         headers += [(str(name).lower(), str(v)) for v in values]
     headers += [("set-cookie", str(c)) for c in answer.get("cookies") or []]
+    for name, value in headers:
+        # A CR or LF would let the guest write headers of its own choosing (response
+        # splitting): API Gateway refuses such an answer with a 502, and so does serve.
+        if not _TOKEN.fullmatch(name) or _CONTROL.search(value):
+            return gateway_error(
+                502, f"the function answered with an invalid header {name!r}: {value!r}"
+            )
     content = answer.get("body")
     if content is None:
         data = b""
