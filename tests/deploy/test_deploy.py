@@ -236,3 +236,16 @@ def test_aws_refuses_an_interpreter_that_needs_a_newer_glibc(
     )
     assert "`asml plan` and `asml apply` refuse it for AWS" in checked.stderr
     assert checked.stdout == 'Project "fast": 1 service, 1 function; 1 warning.\n'
+
+
+def test_the_local_target_never_sees_the_real_session_or_profile(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real session token and profile must not reach the local endpoint beside the test keys.
+    # The profile does not exist here: had it reached Terraform, its AWS provider would fail.
+    monkeypatch.setenv("AWS_PROFILE", "asml-test-no-such-profile")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "a-real-session-token")
+    root = make_project(tmp_path, local_aws)
+    planned = run_asml("plan", *LOCAL, "--detailed-exitcode", cwd=root)
+    assert planned.exit_code == 2, planned.output
+    assert "asml-test-no-such-profile" not in planned.output

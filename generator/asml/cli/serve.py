@@ -14,6 +14,7 @@ import click
 
 from asml.build.pipeline import BUILD_DIR, Builder
 from asml.cli.build import run_build
+from asml.environment import EnvironmentChanges, apply_to_process
 from asml.errors import AsmlError
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import Project, load_project
@@ -26,7 +27,7 @@ from asml.serve.workers import Job, Workers, close_all, run
 from asml.terraform.stage import local_aws_environment
 
 
-def _environment(project: Project, target: str | None) -> dict[str, str]:
+def _environment(project: Project, target: str | None) -> EnvironmentChanges:
     """What the functions' IOmods see: the local AWS for ``--target local``."""
     if target != "local":
         return {}
@@ -156,7 +157,7 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
             route = Route(function.http.verb, function.http.path, service_name, function_name,
                           None, None)  # fmt: skip
         event = json.dumps(_default_event(route), separators=(",", ":")).encode()
-    os.environ.update(_environment(project, target))
+    apply_to_process(_environment(project, target))
     root = project.root / BUILD_DIR / service_name
     job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,
               float(function.timeout_seconds))  # fmt: skip

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 
+from asml.environment import EnvironmentChanges, apply_to_process
+
 # In each worker: the functions it has loaded, by build directory.
 _loaded: dict[str, object] = {}
 
@@ -45,10 +47,10 @@ def close_all() -> None:
     close_host()
 
 
-def _start(environment: dict[str, str]) -> None:
+def _start(environment: EnvironmentChanges) -> None:
     # Ctrl-C reaches the whole process group; the server stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.update(environment)
+    apply_to_process(environment)
     # Runs when the worker exits normally, so its IOmod processes go with it.
     multiprocessing.util.Finalize(None, close_all, exitpriority=10)
 
@@ -79,7 +81,7 @@ class Workers:
     """Pools of worker processes, one per service (a process runs one set of IOmods), that
     can be swapped for fresh ones after a rebuild."""
 
-    def __init__(self, count: int, environment: dict[str, str]) -> None:
+    def __init__(self, count: int, environment: EnvironmentChanges) -> None:
         self.count = count
         self.environment = environment
         self._lock = Lock()

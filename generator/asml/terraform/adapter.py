@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from asml.environment import apply_to_process, changed
 from asml.errors import AsmlError
 from asml.terraform.events import Diagnostic, diagnostic_of, errors_in, parse
 from asml.terraform.stage import StageContext
@@ -59,7 +60,7 @@ class Terraform:
     def _environment(self) -> Iterator[None]:
         added = self.context.environment()
         saved = {key: os.environ.get(key) for key in added}
-        os.environ.update(added)
+        apply_to_process(added)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)  # its log.warn
@@ -128,7 +129,7 @@ class Terraform:
     def _stream(
         self, args: list[str], command: str, report: Callable[[dict[str, Any]], None]
     ) -> None:
-        env = {**os.environ, **self.context.environment()}
+        env = changed(os.environ, self.context.environment())
         argv = [self.binary, f"-chdir={self.context.net_dir}", *args]
         diagnostics: list[Diagnostic] = []
         other: list[str] = []

@@ -18,12 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from asml.environment import EnvironmentChanges
 from asml.errors import AsmlError
 from asml.generate.net import NET_DIR
 from asml.manifest import Project
 
 DEFAULT_STAGE = "_default"  # stage names start with a letter, so this is no stage's
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+# The user's real session and profile never go to a local endpoint beside the test keys.
+LOCAL_DROPPED = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,9 @@ class StageContext:
         """``net/stages/<stage>.tfvars`` for a named stage, relative to net/."""
         return Path("stages") / f"{self.stage}.tfvars" if self.stage else None
 
-    def environment(self) -> dict[str, str]:
+    def environment(self) -> EnvironmentChanges:
         """What Terraform's process needs on top of the user's environment."""
-        env = {"TF_DATA_DIR": str(self.data_dir), "TF_IN_AUTOMATION": "1",
+        env: EnvironmentChanges = {"TF_DATA_DIR": str(self.data_dir), "TF_IN_AUTOMATION": "1",
                "CHECKPOINT_DISABLE": "1"}  # fmt: skip
         if self.target == "local":
             assert self.endpoint is not None
@@ -78,11 +81,12 @@ class StageContext:
         return env
 
 
-def local_aws_environment(endpoint: str, region: str) -> dict[str, str]:
+def local_aws_environment(endpoint: str, region: str) -> EnvironmentChanges:
     """Points AWS SDKs, the AWS provider and the S3 backend at a local AWS: all of them honour
-    AWS_ENDPOINT_URL."""
+    AWS_ENDPOINT_URL. The user's session token and profile are removed."""
     return {"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
-            "AWS_EC2_METADATA_DISABLED": "true", **LOCAL_CREDENTIALS}  # fmt: skip
+            "AWS_EC2_METADATA_DISABLED": "true", **LOCAL_CREDENTIALS,
+            **dict.fromkeys(LOCAL_DROPPED)}  # fmt: skip
 
 
 def stage_key(key: str, stage: str | None) -> str:
