@@ -113,7 +113,9 @@ def run_asml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RunAsml:
 
     def run(*args: str, cwd: Path | None = None, input: str | None = None) -> Result:
         monkeypatch.chdir(cwd or tmp_path)
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+        return CliRunner().invoke(
+            cli, list(args), input=input, catch_exceptions=False, prog_name="asml"
+        )
 
     return run
 

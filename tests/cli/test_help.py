@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -48,6 +50,26 @@ def test_help_text_and_example(path: tuple[str, ...], run_asml: RunAsml) -> None
     result = run_asml(*path, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+SNAPSHOTS = Path(__file__).parent / "help"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: " ".join(p) or "asml")
+def test_help_is_exactly_the_snapshot(
+    path: tuple[str, ...], run_asml: RunAsml, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Users read --help: its exact text is reviewed like any output (a stray ``\\b`` showed
+    up as text once). ``ASML_UPDATE_GOLDEN=1`` rewrites the snapshots; review the diff."""
+    monkeypatch.setenv("COLUMNS", "100")
+    result = run_asml(*path, "--help")
+    assert result.exit_code == 0
+    snapshot = SNAPSHOTS / f"{'-'.join(('asml', *path))}.txt"
+    if os.environ.get("ASML_UPDATE_GOLDEN"):
+        snapshot.parent.mkdir(exist_ok=True)
+        snapshot.write_text(result.output, encoding="utf-8")
+    assert result.output == snapshot.read_text(encoding="utf-8")
+    assert "\\b" not in result.output
 
 
 def test_version(run_asml: RunAsml) -> None:

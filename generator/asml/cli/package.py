@@ -33,7 +33,7 @@ def package_command(
     interpreter layer holding CPython 3.10; python3.12 for wasmtime). Zips are
     deterministic: the same inputs give the same bytes on any machine.
 
-    \\b
+    \b
     Example:
       asml package
       asml package api --out dist
