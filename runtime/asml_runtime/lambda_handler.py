@@ -62,7 +62,10 @@ function = _load()
 
 
 def handler(event: Any, context: Any) -> Any:
-    data = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        data = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8, but JSON can escape it
+        data = json.dumps(event, separators=(",", ":")).encode()
     remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else None
     timeout = max(0.001, remaining - DEADLINE_MARGIN_S) if remaining is not None else None
     try:

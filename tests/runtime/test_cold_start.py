@@ -1,4 +1,5 @@
-"""What a cold start imports: the runtime keeps the heavy standard modules off its init path.
+"""The Lambda handler in a fresh process, as Lambda starts it: what a cold start imports (the
+runtime keeps the heavy standard modules off its init path), and events it must survive.
 
 Each of these costs milliseconds of every Lambda cold start (bench/RESULTS.md): logging (with
 traceback, threading, weakref), dataclasses (with inspect, ast), typing, pathlib and hashlib
@@ -36,6 +37,21 @@ def test_a_cold_start_imports_none_of_the_heavy_modules(guests: Path) -> None:
     assert found["answer"] == {"ping": 1}
     assert [name for name in HEAVY if name in found["added"]] == []
     assert "wasmer" in found["added"]  # the probe did load the function
+
+
+@pytest.mark.wasmer
+def test_an_event_with_a_lone_surrogate_reaches_the_guest_escaped(guests: Path) -> None:
+    # ensure_ascii=False JSON of "\ud800" is no UTF-8: it once raised UnicodeEncodeError.
+    probe = (
+        "import json\n"
+        "from asml_runtime.lambda_handler import handler\n"
+        "print(json.dumps(handler({'text': 'a\\ud800b', 'ok': 'ü'}, None)))\n"
+    )
+    environment = {**os.environ, "ASML_FUNCTION_DIR": str(guests / "echo-wasmer-llvm")}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == {"text": "a\ud800b", "ok": "ü"}
 
 
 @pytest.mark.wasmer
