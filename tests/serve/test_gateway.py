@@ -171,6 +171,41 @@ def test_jwt_authorizers_verify_tokens_against_the_jwks(
         assert isinstance(refused, Response) and refused.status == 401
     no_scope = check(_token(private, scope="todos:write"))
     assert isinstance(no_scope, Response) and no_scope.status == 403
+    # As API Gateway: exp is required, and only RSA signatures count.
+    no_exp = jwt.encode({"iss": "https://auth.example.com/", "aud": "app", "sub": "u",
+                         "scope": "todos:read"}, private, algorithm="RS256",
+                        headers={"kid": "k1"})  # fmt: skip
+    assert check(no_exp) == Response(401, [("content-type", "application/json")],
+                                     b'{"message": "Unauthorized"}')  # fmt: skip
+    secret = "a-shared-secret-of-at-least-32-bytes"
+    hmac = jwt.encode({"iss": "https://auth.example.com/", "aud": "app", "exp": time.time() + 60,
+                       "scope": "todos:read"}, secret, algorithm="HS256",
+                      headers={"kid": "k1"})  # fmt: skip
+    refused = check(hmac)
+    assert isinstance(refused, Response) and refused.status == 401
+
+
+def test_a_token_without_kid_is_refused_when_the_jwks_has_several_keys(
+    keys: tuple[rsa.RSAPrivateKey, Path], tmp_path: Path
+) -> None:
+    private, directory = keys
+    jwks = json.loads((directory / "jwks.json").read_text())
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    second = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(other.public_key()))
+    (tmp_path / "jwks.json").write_text(
+        json.dumps({"keys": [*jwks["keys"], {**second, "kid": "k2"}]})
+    )
+    authorizer = Authorizer(type="JWT", issuer="https://auth.example.com/", audience=["app"],
+                            jwks="jwks.json")  # fmt: skip
+    route = _route("GET", "/me", authorizer=authorizer)
+    verifier = Verifier({"api": tmp_path})
+    body = {"iss": "https://auth.example.com/", "aud": "app", "exp": time.time() + 60}
+    unnamed = jwt.encode(body, private, algorithm="RS256")
+    refused = verifier.check(route, Request("GET", "/me", [("authorization", unnamed)], b""))
+    assert isinstance(refused, Response) and refused.status == 401
+    named = jwt.encode(body, private, algorithm="RS256", headers={"kid": "k1"})
+    allowed = verifier.check(route, Request("GET", "/me", [("authorization", named)], b""))
+    assert isinstance(allowed, dict)
 
 
 def test_iam_routes_need_a_signed_request() -> None:

@@ -17,7 +17,8 @@ from asml.manifest.model import Authorizer
 from asml.serve.events import Request, Response, gateway_error
 from asml.serve.routes import Route
 
-_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"]
+# API Gateway's JWT authorizers accept RSA signatures only.
+_ALGORITHMS = ["RS256", "RS384", "RS512"]
 
 
 class Verifier:
@@ -56,6 +57,8 @@ class Verifier:
                 raise AsmlError(f"{path}: not a JWKS ({error})") from None
         key_id = jwt.get_unverified_header(token).get("kid")
         keys = self._keys[str(path)].keys
+        if key_id is None and len(keys) > 1:  # which key signed it must not be guessed
+            raise jwt.InvalidTokenError("the token names no kid and the JWKS has several keys")
         for key in keys:
             if key_id is None or key.key_id == key_id:
                 return key.key
@@ -94,6 +97,7 @@ class Verifier:
                     algorithms=_ALGORITHMS,
                     audience=authorizer.audience or None,
                     issuer=authorizer.issuer,
+                    options={"require": ["exp"]},  # as API Gateway: no exp, no entry
                 )
         except (jwt.PyJWTError, ValueError):
             return gateway_error(401, "Unauthorized")
