@@ -19,6 +19,7 @@ from pathlib import Path
 from tests.local_aws import running_moto
 from tests.terraform import make_terraform
 
+from asml.environment import changed
 from asml.manifest import load_project
 from asml.scaffold.edit import add_function
 from asml.scaffold.project import InitOptions, init_project
@@ -55,7 +56,7 @@ def tables(quick: bool) -> list[Table]:
             apply = [sys.executable, "-m", "asml", "apply", "--target", "local"]
             subprocess.run(apply, cwd=root, env=env, check=True, capture_output=True)
             context = stage_context(load_project(root), None, "local")
-            raw_env = {**env, **context.environment()}
+            raw_env = changed(env, context.environment())
             raw = [terraform.binary, "-chdir=net", "plan", "-input=false", "-no-color",
                    f"-out={context.data_dir / 'raw.tfplan'}"]  # fmt: skip
             ours, theirs = [], []
