@@ -1,8 +1,9 @@
 # The asml IOmod protocol, version 1. iomods/PROTOCOL.md explains it.
 #
-# The runtime listens on a Unix socket whose path it passes to every IOmod it starts in the
-# environment variable ASML_IOMOD_REGISTRY. An IOmod connects, takes the bootstrap capability
-# (a Registry) and registers one Iomod capability per coordinates it serves. The runtime then
+# The runtime listens on one Unix socket per IOmod it starts, and passes its path to that IOmod
+# in the environment variable ASML_IOMOD_REGISTRY. The IOmod connects, takes the bootstrap
+# capability (a Registry) and registers its Iomod capability; a socket accepts only the
+# coordinates of the IOmod it was made for. The runtime then
 # calls invoke() on that capability, over the same connection, as often and as concurrently
 # as its guests ask. The IOmod exits when the connection closes.
 @0xfb3ab27e4ac902e5;

@@ -2,9 +2,10 @@
 
 One :class:`IomodHost` per process, with an asyncio + KJ event loop (pycapnp needs both) that:
 
-- listens for IOmods on a Unix socket in a private temporary directory;
-- starts every IOmod as a child process, stdout and stderr going to the function's log;
-- accepts their registrations, refusing coordinates or versions it did not start;
+- gives each IOmod a Unix socket of its own, with an unguessable name in a private temporary
+  directory, and starts it as a child process, stdout and stderr going to the function's log;
+- accepts on each socket only the registration of the IOmod it was made for, at the version
+  the host started: one IOmod cannot register as another and take its calls;
 - forwards calls, many at once, each with a timeout;
 - notices an IOmod that exits (its process ends, its connection drops), fails the calls it
   had in flight with ``Crashed`` and starts it again, giving up with ``Unavailable`` after
@@ -29,8 +30,10 @@ import asyncio
 import atexit
 import collections
 import contextlib
+import functools
 import logging
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -77,6 +80,8 @@ class Member:
 
     manifest: IomodManifest
     directory: Path
+    address: str  # its own registry socket: whoever connects there can only be this IOmod
+    server: Any = None
     process: subprocess.Popen[bytes] | None = None
     capability: Any = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)  # registered or given up
@@ -107,11 +112,11 @@ class IomodHost:
         self.register_timeout = register_timeout
         self.call_timeout = call_timeout
         self.python = python
-        self.members = {
-            manifest.coordinates: Member(manifest, directory) for manifest, directory in iomods
-        }
         self._directory = Path(tempfile.mkdtemp(prefix="asml-iomods-"))
-        self.address = str(self._directory / "registry.sock")
+        self.members = {
+            manifest.coordinates: self._member(manifest, directory)
+            for manifest, directory in iomods
+        }
         self._loop: asyncio.AbstractEventLoop | None = None
         self._owner = 0
         self._kj: Any = None
@@ -126,13 +131,23 @@ class IomodHost:
         self._loop = asyncio.new_event_loop()
         self._kj = capnp.kj_loop()
         self._drive(self._kj.__aenter__())
-        self._server = self._drive(
-            capnp.AsyncIoStream.create_unix_server(self._on_connection, self.address)
-        )
         for member in self.members.values():
+            self._listen(member)
             self._spawn(member)
         atexit.register(self.close)
         return self
+
+    def _member(self, manifest: IomodManifest, directory: Path) -> Member:
+        address = str(self._directory / f"{secrets.token_hex(12)}.sock")
+        return Member(manifest, directory, address)
+
+    def _listen(self, member: Member) -> None:
+        import capnp
+
+        on_connection = functools.partial(self._on_connection, member)
+        member.server = self._drive(
+            capnp.AsyncIoStream.create_unix_server(on_connection, member.address)
+        )
 
     @overload
     def _drive(self, awaitable: Awaitable[T]) -> T: ...
@@ -185,8 +200,9 @@ class IomodHost:
         several functions per process; Lambda runs one)."""
         for manifest, directory in iomods:
             if manifest.coordinates not in self.members:
-                member = Member(manifest, directory)
+                member = self._member(manifest, directory)
                 self.members[manifest.coordinates] = member
+                self._listen(member)
                 self._spawn(member)
 
     def client(self, allowed: Iterable[str]) -> IomodCalls:
@@ -206,7 +222,9 @@ class IomodHost:
             _stop(member.process)
         if self._loop is not None and threading.get_ident() == self._owner:
             with contextlib.suppress(Exception):  # best effort: the process is ending
-                self._server.close()
+                for member in self.members.values():
+                    if member.server is not None:
+                        member.server.close()
                 self._drive(self._kj.__aexit__(None, None, None))
                 self._loop.close()
         shutil.rmtree(self._directory, ignore_errors=True)
@@ -215,7 +233,7 @@ class IomodHost:
         command = [self.python if part == PYTHON else part for part in member.manifest.command]
         environment = {
             **os.environ,
-            protocol.REGISTRY_ENV: self.address,
+            protocol.REGISTRY_ENV: member.address,
             "PYTHONUNBUFFERED": "1",
             "PWD": str(member.directory),  # KJ warns when PWD and the working directory differ
         }
@@ -280,21 +298,28 @@ class IomodHost:
         member.given_up = reason
         member.ready.set()
 
-    async def _on_connection(self, stream: Any) -> None:
+    async def _on_connection(self, member: Member, stream: Any) -> None:
         import capnp
 
-        registered: list[Member] = []
-        server = capnp.TwoPartyServer(stream, bootstrap=_registry(self, registered))
+        registered: list[Any] = []  # the capabilities registered on this connection
+        server = capnp.TwoPartyServer(stream, bootstrap=_registry(self, member, registered))
         with contextlib.suppress(capnp.KjException):
             await server.on_disconnect()
-        for member in registered:
+        if member.capability is not None and member.capability in registered:
             member.capability = None
             member.ready.clear()
 
-    def register(self, coordinates: str, version: str, capability: Any) -> Member:
-        member = self.members.get(coordinates)
-        if member is None:
-            raise ValueError(f"this runtime did not start an IOmod {coordinates!r}")
+    def register(self, member: Member, coordinates: str, version: str, capability: Any) -> None:
+        """Accept ``member``'s registration, made on its own socket."""
+        if coordinates != member.name:
+            log.error(
+                "IOmod %s tried to register as %s; refused (it may register only as itself)",
+                member.name, coordinates,
+            )  # fmt: skip
+            raise ValueError(
+                f"this socket belongs to the IOmod {member.name}; it cannot register as"
+                f" {coordinates!r}"
+            )
         if version != member.manifest.version:
             raise ValueError(
                 f"{coordinates}: the runtime expects version {member.manifest.version},"
@@ -303,7 +328,6 @@ class IomodHost:
         member.capability = capability
         member.ready.set()
         log.debug("IOmod %s %s registered", coordinates, version)
-        return member
 
     async def _call(self, coordinates: str, call: str, data: bytes) -> Outcome:
         import capnp
@@ -352,17 +376,24 @@ class IomodHost:
         outcome = response.outcome
         if outcome.which() == "ok":
             return True, bytes(outcome.ok)
-        return failure(outcome.failed.code, outcome.failed.message)
+        try:
+            return failure(outcome.failed.code, outcome.failed.message)
+        except UnicodeDecodeError:  # Text must be UTF-8; a broken IOmod may send anything
+            return failure(
+                protocol.INTERNAL,
+                f"{coordinates}.{call} failed with a code or message that is not UTF-8",
+            )
 
 
-def _registry(host: IomodHost, registered: list[Member]) -> Any:
+def _registry(host: IomodHost, member: Member, registered: list[Any]) -> Any:
     schema = protocol.schema()
 
     class Registry(schema.Registry.Server):  # type: ignore[misc, name-defined]
         async def register(
             self, coordinates: str, version: str, calls: Any, iomod: Any, **_: Any
         ) -> None:
-            registered.append(host.register(coordinates, version, iomod))
+            host.register(member, coordinates, version, iomod)
+            registered.append(iomod)
 
     return Registry()
 
