@@ -15,6 +15,7 @@ from asml.manifest.model import Authorizer
 from asml.serve.auth import Verifier
 from asml.serve.events import Request, Response, build_event, proxy_response
 from asml.serve.routes import Route, match
+from asml.serve.watch import is_watched
 
 
 def _route(
@@ -215,3 +216,16 @@ def test_iam_routes_need_a_signed_request() -> None:
     assert isinstance(unsigned, Response) and unsigned.status == 403
     signed = [("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/...")]
     assert isinstance(verifier.check(route, Request("GET", "/internal", signed, b"")), dict)
+
+
+def test_only_sources_and_manifests_trigger_a_rebuild(tmp_path: Path) -> None:
+    source = tmp_path / "services" / "api" / "hello"
+    paths = [tmp_path / "assemblylift.toml", tmp_path / "services" / "api" / "service.toml",
+             source]  # fmt: skip
+    assert is_watched(tmp_path / "assemblylift.toml", paths)
+    assert is_watched(source / "main.c", paths)
+    assert is_watched(source / "src" / "lib.rs", paths)
+    assert not is_watched(source / "target" / "wasm32-wasi" / "x.wasm", paths)
+    assert not is_watched(source / "node_modules" / "a" / "index.js", paths)
+    assert not is_watched(tmp_path / ".asml" / "build" / "x", paths)
+    assert not is_watched(tmp_path / "net" / "main.tf", paths)

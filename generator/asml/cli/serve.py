@@ -48,7 +48,7 @@ target_option = click.option(
               help="Port on 127.0.0.1; 0 picks a free one.")  # fmt: skip
 @click.option("-w", "--workers", "count", type=click.IntRange(min=1),
               default=min(4, os.cpu_count() or 1),
-              help="Worker processes. Default: the CPUs, at most 4.")  # fmt: skip
+              help="Worker processes per function. Default: the CPUs, at most 4.")  # fmt: skip
 @click.option("--no-watch", is_flag=True, help="Do not rebuild when sources change.")
 @target_option
 @click.pass_context
@@ -59,7 +59,8 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
     Routes match like an HTTP API (path parameters, greedy {proxy+}), events are payload
     format 2.0, JWT authorizers are checked (and verified when the authorizer has `jwks`),
     and each request runs through the same runtime and IOmods as on Lambda, in worker
-    processes. One log line per request. Saving a source file rebuilds and reloads.
+    processes held to the function's memory and timeout. One log line per request. Saving a
+    source file rebuilds and reloads.
 
     \b
     Example:
@@ -87,7 +88,7 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
             except AsmlError as error:
                 stderr_log(f"rebuild failed, still serving the last good build: {error}")
 
-    watcher = Watcher(lambda: watched(gateway.site.project), rebuild)
+    watcher = Watcher(project.root, lambda: watched(gateway.site.project), rebuild)
     for warning in site.verifier.warnings(site.routes):
         stderr_log(f"warning: {warning}")
     for route in sorted(site.routes, key=lambda r: (r.path, r.verb)):
@@ -109,8 +110,9 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
     finally:
         if not no_watch:
             watcher.stop()
+        server.stop_accepting()
+        workers.close()  # requests still running end now, with a 502
         server.close()
-        workers.close()
         stderr_log("asml serve: stopped")
 
 

@@ -1,7 +1,8 @@
 """Rebuild and reload when a function's source or a manifest changes.
 
-Polling, not inotify: it works the same on every OS and file system (containers, network
-mounts), and a snapshot of a project's sources every half second costs little.
+watchfiles listens to the OS's file events (inotify, FSEvents, ...; it polls where there are
+none, and ``WATCHFILES_FORCE_POLLING=1`` forces that on network mounts) and debounces them, so
+an editor's burst of writes is one rebuild.
 """
 
 from __future__ import annotations
@@ -10,11 +11,23 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import watchfiles
+
 from asml.manifest import Project
 from asml.manifest.project import PROJECT_FILE
 
-_SKIPPED = {"node_modules", "target", ".zig-cache", "zig-cache", "zig-out", ".asml", "build"}
-Snapshot = dict[str, tuple[int, int]]
+# Build output and dependencies inside source folders: never a reason to rebuild.
+_SKIPPED = {
+    "node_modules",
+    "target",
+    ".zig-cache",
+    "zig-cache",
+    "zig-out",
+    ".asml",
+    "build",
+    ".git",
+}
+DEBOUNCE_MS = 400
 
 
 def watched(project: Project) -> list[Path]:
@@ -25,31 +38,25 @@ def watched(project: Project) -> list[Path]:
     return paths
 
 
-def snapshot(paths: list[Path]) -> Snapshot:
-    found: Snapshot = {}
-    for path in paths:
-        candidates = [path]
-        if path.is_dir():
-            candidates = [p for p in path.rglob("*")
-                          if not _SKIPPED & set(p.relative_to(path).parts)]  # fmt: skip
-        for candidate in candidates:
-            try:
-                stat = candidate.stat()
-            except OSError:
-                continue
-            if candidate.is_file():
-                found[str(candidate)] = (stat.st_mtime_ns, stat.st_size)
-    return found
+def is_watched(path: Path, paths: list[Path]) -> bool:
+    """Whether a change to ``path`` should rebuild: it is one of ``paths`` or inside one of
+    them, and not inside build output."""
+    for watched_path in paths:
+        if path == watched_path:
+            return True
+        if watched_path in path.parents:
+            return not _SKIPPED & set(path.relative_to(watched_path).parts)
+    return False
 
 
 class Watcher:
     """Calls ``changed()`` (on its own thread) after files under ``paths()`` change."""
 
-    def __init__(self, paths: Callable[[], list[Path]], changed: Callable[[], None],
-                 interval: float = 0.5) -> None:  # fmt: skip
+    def __init__(self, root: Path, paths: Callable[[], list[Path]],
+                 changed: Callable[[], None]) -> None:  # fmt: skip
+        self.root = root
         self.paths = paths
         self.changed = changed
-        self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="asml-watch", daemon=True)
 
@@ -60,12 +67,13 @@ class Watcher:
         self._stop.set()
         self._thread.join(timeout=5)
 
+    def _wanted(self, _: watchfiles.Change, path: str) -> bool:
+        return is_watched(Path(path), self.paths())
+
     def _run(self) -> None:
-        last = snapshot(self.paths())
-        while not self._stop.wait(self.interval):
-            current = snapshot(self.paths())
-            if current != last:
-                # Wait until the editor has finished writing before building.
-                self._stop.wait(self.interval)
-                self.changed()
-                last = snapshot(self.paths())
+        # The project root, recursively: new functions and services are seen without a restart.
+        for _ in watchfiles.watch(
+            self.root, watch_filter=self._wanted, debounce=DEBOUNCE_MS, stop_event=self._stop,
+            raise_interrupt=False,
+        ):  # fmt: skip
+            self.changed()

@@ -1,27 +1,42 @@
 """Worker processes that run functions with the Lambda runtime, as Lambda would.
 
-wasmer holds the GIL while guest code runs, so requests run at once only in separate
-processes. Each worker loads a function the first time it gets one of its events (verifying
-the artifact and starting its IOmods, like a Lambda cold start) and keeps it for the next.
-A guest that traps fails its own event only; a worker that dies is replaced.
+wasmer holds the GIL while guest code runs and has neither a deadline nor a memory cap of its
+own, so every function runs in processes of its own, as on Lambda, each one:
+
+- a process group of its own, so that killing it takes the IOmods it started along;
+- under ``RLIMIT_DATA`` at the function's ``memory_mb`` (Lambda counts the whole sandbox too);
+  engines reserve a memory's address space without access and commit pages as it grows, and
+  only committed pages count, so a guest that allocates past it gets ``memory.grow`` = -1;
+- killed and replaced when an event runs past its timeout, so the next event gets a fresh one.
+
+A worker loads its function the first time it gets one of its events (verifying the artifact
+and starting its IOmods, like a Lambda cold start) and keeps it for the next. A guest that traps
+fails its own event only; a worker that dies is replaced.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-import multiprocessing.util
+import multiprocessing.connection
 import os
+import resource
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Lock
+from typing import Any
 
 from asml.environment import EnvironmentChanges, apply_to_process
 
 # In each worker: the functions it has loaded, by build directory.
 _loaded: dict[str, object] = {}
+# A stopped worker gets this long to stop its IOmods before it is killed.
+STOP_GRACE_S = 2.0
+# Past an event's timeout, how long a worker has to report the engine's own timeout (wasmtime
+# stops guests itself) before it is killed.
+KILL_GRACE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,14 @@ class Outcome:
     payload: bytes  # the response, or the failure ("GuestTrap: ...") as UTF-8
 
 
+class WorkerTimeout(Exception):
+    """The event ran past its timeout; its worker was killed and will be replaced."""
+
+
+class WorkerDied(Exception):
+    """The worker running the event died (killed, or out of memory in native code)."""
+
+
 def close_all() -> None:
     """Let go of every loaded function and stop the IOmods they started."""
     from asml_runtime.iomods import close_host
@@ -47,16 +70,8 @@ def close_all() -> None:
     close_host()
 
 
-def _start(environment: EnvironmentChanges) -> None:
-    # Ctrl-C reaches the whole process group; the server stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    apply_to_process(environment)
-    # Runs when the worker exits normally, so its IOmod processes go with it.
-    multiprocessing.util.Finalize(None, close_all, exitpriority=10)
-
-
 def run(job: Job) -> Outcome:
-    """Runs in a worker: one event through the runtime."""
+    """One event through the runtime, in this process."""
     from asml_runtime.errors import LoadError, RuntimeFailure
     from asml_runtime.function import Function, guest_memory_limit
     from asml_runtime.iomods import SEARCH_PATH_ENV, load_iomods
@@ -75,39 +90,163 @@ def run(job: Job) -> Outcome:
         return Outcome(False, f"{failure.kind}: {failure}".encode())
     except LoadError as error:
         return Outcome(False, f"LoadError: {error}".encode())
+    except MemoryError:
+        return Outcome(False, b"MemoryError: the function ran out of its memory_mb")
+
+
+def _worker_main(
+    connection: multiprocessing.connection.Connection,
+    environment: EnvironmentChanges,
+    memory_mb: int,
+) -> None:
+    """A worker's life: events in, outcomes out, until told to stop or the server goes."""
+    os.setpgid(0, 0)  # its own group: killing it kills its IOmods too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    apply_to_process(environment)
+    import asml_runtime.function  # noqa: F401  (imported before the limit: it is the runtime's)
+
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = memory_mb << 20
+    if hard == resource.RLIM_INFINITY or limit <= hard:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    try:
+        while True:
+            try:
+                job = connection.recv()
+            except (EOFError, OSError):
+                break
+            if job is None:
+                break
+            connection.send(run(job))
+    finally:
+        close_all()
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, environment: EnvironmentChanges, memory_mb: int) -> None:
+        context = multiprocessing.get_context("spawn")  # the server has threads: never fork
+        self.connection, child = context.Pipe()
+        self.process: Any = context.Process(
+            target=_worker_main, args=(child, environment, memory_mb), daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    def run(self, job: Job) -> Outcome:
+        try:
+            self.connection.send(job)
+            if not self.connection.poll(job.timeout + KILL_GRACE_S):
+                self.kill()
+                raise WorkerTimeout()
+            outcome: Outcome = self.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self.kill()
+            raise WorkerDied() from None
+        return outcome
+
+    def kill(self) -> None:
+        """Kill the worker and its IOmods at once."""
+        pid = self.process.pid
+        if pid is not None:
+            # the group, for its IOmods; the process too, in case it has not made its group yet
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.join(timeout=5)
+        self.connection.close()
+
+    def stop(self, grace: float = STOP_GRACE_S) -> None:
+        """Ask the worker to stop its IOmods and exit; kill it if it does not in time."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.process.join(timeout=grace)
+        if self.process.is_alive():
+            self.kill()
+        else:
+            self.connection.close()
+
+
+class Pool:
+    """Up to ``count`` workers for one function."""
+
+    def __init__(self, count: int, environment: EnvironmentChanges, memory_mb: int) -> None:
+        self.count = count
+        self.environment = environment
+        self.memory_mb = memory_mb
+        self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self._free = threading.Condition()
+        self._retired = False
+
+    def run(self, job: Job) -> Outcome:
+        worker = self._acquire(time.monotonic() + job.timeout)
+        try:
+            outcome = worker.run(job)
+        except (WorkerTimeout, WorkerDied):
+            self._release(worker, alive=False)
+            raise
+        self._release(worker, alive=True)
+        return outcome
+
+    def _acquire(self, deadline: float) -> Worker:
+        with self._free:
+            while not self._idle and len(self._busy) >= self.count:
+                if self._retired or not self._free.wait(max(0.0, deadline - time.monotonic())):
+                    raise WorkerTimeout()
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                worker = Worker(self.environment, self.memory_mb)
+            self._busy.add(worker)
+            return worker
+
+    def _release(self, worker: Worker, *, alive: bool) -> None:
+        with self._free:
+            self._busy.discard(worker)
+            keep = alive and not self._retired
+            if keep:
+                self._idle.append(worker)
+            self._free.notify()
+        if alive and not keep:
+            worker.stop()
+
+    def retire(self, *, kill_busy: bool) -> None:
+        """Stop the idle workers now, and the busy ones when their event ends (or now)."""
+        with self._free:
+            self._retired = True
+            idle, self._idle = self._idle, []
+            busy = list(self._busy) if kill_busy else []
+            self._free.notify_all()
+        for worker in busy:
+            worker.kill()
+        stoppers = [threading.Thread(target=worker.stop) for worker in idle]
+        for thread in stoppers:
+            thread.start()
+        for thread in stoppers:
+            thread.join()
 
 
 class Workers:
-    """Pools of worker processes, one per service (a process runs one set of IOmods), that
-    can be swapped for fresh ones after a rebuild."""
+    """A pool of worker processes per function, swapped for fresh ones after a rebuild."""
 
     def __init__(self, count: int, environment: EnvironmentChanges) -> None:
         self.count = count
         self.environment = environment
-        self._lock = Lock()
-        self._pools: dict[str, ProcessPoolExecutor] = {}
+        self._lock = threading.Lock()
+        self._pools: dict[tuple[str, int], Pool] = {}
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: the server has threads, and a forked copy of them is not safe
-        return ProcessPoolExecutor(
-            self.count,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(self.environment,),
-        )
-
-    def submit(self, job: Job) -> Future[Outcome]:
+    def run(self, job: Job) -> Outcome:
+        """The event's outcome; :class:`WorkerTimeout` or :class:`WorkerDied` otherwise."""
+        key = (job.directory, job.memory_mb)
         with self._lock:
-            pool = self._pools.get(job.iomod_path)
+            pool = self._pools.get(key)
             if pool is None:
-                pool = self._pools[job.iomod_path] = self._new_pool()
-            try:
-                return pool.submit(run, job)
-            except BrokenProcessPool:
-                pool = self._pools[job.iomod_path] = self._new_pool()
-                return pool.submit(run, job)
+                pool = self._pools[key] = Pool(self.count, self.environment, job.memory_mb)
+        return pool.run(job)
 
-    def _drop_all(self) -> list[ProcessPoolExecutor]:
+    def _drop_all(self) -> list[Pool]:
         with self._lock:
             old, self._pools = list(self._pools.values()), {}
         return old
@@ -115,12 +254,9 @@ class Workers:
     def recycle(self) -> None:
         """New workers for new code; the old ones finish their events, then stop."""
         for pool in self._drop_all():
-            pool.shutdown(wait=True)
-
-    def replace_broken(self) -> None:
-        for pool in self._drop_all():
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.retire(kill_busy=False)
 
     def close(self) -> None:
+        """Stop every worker; those still running an event are killed (never hangs)."""
         for pool in self._drop_all():
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.retire(kill_busy=True)
