@@ -8,6 +8,8 @@ once per execution environment, and a bad artifact fails the init with the reaso
 crashing. Each event is serialised to JSON, handed to the guest, and its answer returned;
 a trap or a reported failure raises, so Lambda returns an error at once (errorType
 GuestTrap, GuestFailure, AbiViolation or GuestTimeout) instead of waiting for the timeout.
+A guest that runs too long is stopped before Lambda's timeout: by wasmtime itself, or for
+wasmer (which cannot be interrupted) by the watchdog process in :mod:`asml_runtime.deadline`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
-from asml_runtime import logs
+from asml_runtime import deadline, logs
+from asml_runtime.artifact import read_record
 from asml_runtime.errors import LoadError, RuntimeFailure
 from asml_runtime.function import Function, guest_memory_limit
 from asml_runtime.iomods import load_iomods
@@ -37,8 +41,23 @@ def memory_limit() -> int | None:
     return guest_memory_limit(int(size))
 
 
+def _root() -> str:
+    return os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", ".")
+
+
+def _watchdog() -> deadline.Watchdog | None:
+    """For wasmer guests on Lambda: started first, as it forks, before IOmods start threads."""
+    try:
+        record = read_record(_root())
+    except LoadError:
+        return None  # _load reports it
+    if record.engine.package != "wasmer":
+        return None  # wasmtime stops its own guests
+    return deadline.start_if_on_lambda(record.function)
+
+
 def _load() -> Function:
-    root = os.environ.get("ASML_FUNCTION_DIR") or os.environ.get("LAMBDA_TASK_ROOT", ".")
+    root = _root()
     try:
         # IOmods first: their processes start while the artifact is verified and loaded.
         iomods = load_iomods(root)
@@ -58,6 +77,7 @@ def _load() -> Function:
 
 
 logs.set_up_on_first_use()
+watchdog = _watchdog()
 function = _load()
 
 
@@ -68,11 +88,16 @@ def handler(event: Any, context: Any) -> Any:
         data = json.dumps(event, separators=(",", ":")).encode()
     remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else None
     timeout = max(0.001, remaining - DEADLINE_MARGIN_S) if remaining is not None else None
+    if watchdog is not None and remaining is not None:
+        watchdog.arm(context.aws_request_id, int((time.time() + remaining) * 1000))
     try:
         response = function.invoke(data, timeout=timeout)
     except RuntimeFailure as failure:
         logs.logger("asml.runtime").error("%s: %s: %s", function.name, failure.kind, failure)
         raise
+    finally:
+        if watchdog is not None:
+            watchdog.done()
     try:
         return json.loads(response)
     except ValueError:
