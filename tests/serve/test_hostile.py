@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import RunAsml
 from tests.serving import Served, copy_example, processes_in, serving
 
 SPIN = """#include <asml.h>
@@ -197,3 +198,16 @@ def test_shutdown_during_a_spinning_guest_is_prompt(tmp_path: Path) -> None:
     # serving() sent SIGTERM, waited for exit and checked that no worker or IOmod is left
     assert time.monotonic() - stopping < 8
     assert not processes_in(root)
+
+
+def test_invoke_stops_a_spinning_guest_at_its_timeout(
+    hostile_root: Path, run_asml: RunAsml
+) -> None:
+    started = time.monotonic()
+    result = run_asml("invoke", "api.spin", cwd=hostile_root)
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(
+        "api.spin ran past its timeout of 2 s and was stopped; raise `timeout_seconds` if it"
+        " needs longer"
+    )
+    assert time.monotonic() - started < 30  # the build is cached; the guest gets 2 s

@@ -14,7 +14,7 @@ import click
 
 from asml.build.pipeline import BUILD_DIR, Builder
 from asml.cli.build import run_build
-from asml.environment import EnvironmentChanges, apply_to_process
+from asml.environment import EnvironmentChanges
 from asml.errors import AsmlError
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import Project, load_project
@@ -23,7 +23,7 @@ from asml.serve.events import Request, build_event
 from asml.serve.routes import Route
 from asml.serve.server import Gateway, Server, Site, stderr_log
 from asml.serve.watch import Watcher, watched
-from asml.serve.workers import Job, Workers, close_all, run
+from asml.serve.workers import Job, Worker, WorkerDied, Workers, WorkerTimeout
 from asml.terraform.stage import local_aws_environment
 
 
@@ -159,14 +159,23 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
             route = Route(function.http.verb, function.http.path, service_name, function_name,
                           None, None)  # fmt: skip
         event = json.dumps(_default_event(route), separators=(",", ":")).encode()
-    apply_to_process(_environment(project, target))
     root = project.root / BUILD_DIR / service_name
     job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,
               float(function.timeout_seconds))  # fmt: skip
+    # In a worker process, as serve runs it: held to the function's memory and timeout (a
+    # wasmer guest holds the GIL, so not even Ctrl-C would stop it in this process).
+    worker = Worker(_environment(project, target), function.memory_mb)
     try:
-        outcome = run(job)
+        outcome = worker.run(job)
+    except WorkerTimeout:
+        raise AsmlError(
+            f"{reference} ran past its timeout of {function.timeout_seconds} s and was stopped;"
+            " raise `timeout_seconds` if it needs longer"
+        ) from None
+    except WorkerDied:
+        raise AsmlError(f"{reference}: the process running it died") from None
     finally:
-        close_all()  # before interpreter shutdown, when the engine can no longer clean up
+        worker.stop()
     text = outcome.payload.decode("utf-8", "replace")
     if not outcome.ok:
         raise AsmlError(f"{reference} failed: {text}")
