@@ -170,14 +170,6 @@ class Resolver:
         if packaged.iomod_layer is not None:
             layers.append(Expr(f"module.{iomod_layers[packaged.iomod_layer].label}.arn"))
         iomods = self.iomods_of(service, function)
-        for iomod, (dependency, manifest) in sorted(iomods.items()):
-            needs_aws = any(call.actions for call in manifest.calls.values())
-            if needs_aws and not dependency.resources:
-                self.notes.append(
-                    f"{self._manifest(service)}: iomods.{iomod} names no resources, so"
-                    f' {owner} may use {dependency.coordinates} on every resource ("*");'
-                    f" list the ARNs in iomods.{iomod}.resources to narrow its role"
-                )
         return FunctionCall(
             reference=reference,
             label=label,

@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from asml.fsutil import replaced_directory
+from asml.iomods.permissions import grant_of, refusal
 from asml.iomods.source import IomodSource, IomodSourceError, load, standard, write
 from asml.manifest import Project
-from asml.manifest.model import Function
+from asml.manifest.model import Function, IomodDependency
 from asml.manifest.project import Service, service_manifest_path
 
 IOMODS_DIR = "_iomods"  # names of functions start with a letter, so this cannot clash
@@ -30,28 +31,57 @@ def resolve(project: Project, service: Service, cache_dir: Path) -> dict[str, Io
     manifest_path = service_manifest_path(project.root, service.name)
     resolved = {}
     for name, dependency in sorted(service.manifest.iomods.items()):
-        where = f"{manifest_path}: iomods.{name}"
-        if dependency.path is None:
-            source = standard(dependency.coordinates)
-        else:
-            try:
-                source = load(service.directory / dependency.path, cache_dir)
-            except IomodSourceError as error:
-                raise IomodSourceError(f"{where}.path: {error}") from None
-        found = source.manifest
-        if found.coordinates != dependency.coordinates:
-            raise IomodSourceError(
-                f"{where}.coordinates is {dependency.coordinates!r}, but the IOmod at"
-                f" {dependency.path} is {found.coordinates!r}; make them agree"
-            )
-        if dependency.version is not None and dependency.version != found.version:
-            raise IomodSourceError(
-                f"{where}.version asks for {dependency.version}, but"
-                f" {'asml ships' if dependency.path is None else 'the IOmod is'} version"
-                f' {found.version}; set `version = "{found.version}"` or remove it'
-            )
-        resolved[name] = source
+        try:
+            resolved[name] = resolve_one(service, dependency, cache_dir)
+        except DependencyProblem as problem:
+            raise IomodSourceError(f"{manifest_path}: {problem.sentence(name)}") from None
     return resolved
+
+
+class DependencyProblem(Exception):
+    """Why one dependency cannot be used, and the key (under ``iomods.<name>``) at fault."""
+
+    def __init__(self, key: str | None, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+    def where(self, name: str) -> str:
+        return f"iomods.{name}" + (f".{self.key}" if self.key else "")
+
+    def sentence(self, name: str) -> str:
+        """``iomods.crypto.version asks for ...``: the key, then what is wrong with it."""
+        flows = self.key in ("coordinates", "version")  # "... .version asks for 9.9.9"
+        return f"{self.where(name)}{' ' if flows else ': '}{self}"
+
+
+def resolve_one(service: Service, dependency: IomodDependency, cache_dir: Path) -> IomodSource:
+    """One dependency's IOmod: found, matching what the service asks for, and not asking for
+    wide IAM without the service's consent; :class:`DependencyProblem` otherwise."""
+    if dependency.path is None:
+        source = standard(dependency.coordinates)
+    else:
+        try:
+            source = load(service.directory / dependency.path, cache_dir)
+        except IomodSourceError as error:
+            raise DependencyProblem("path", str(error)) from None
+    found = source.manifest
+    if found.coordinates != dependency.coordinates:
+        raise DependencyProblem(
+            "coordinates",
+            f"is {dependency.coordinates!r}, but the IOmod at {dependency.path} is"
+            f" {found.coordinates!r}; make them agree",
+        )
+    if dependency.version is not None and dependency.version != found.version:
+        raise DependencyProblem(
+            "version",
+            f"asks for {dependency.version}, but"
+            f" {'asml ships' if dependency.path is None else 'the IOmod is'} version"
+            f' {found.version}; set `version = "{found.version}"` or remove it',
+        )
+    grant = grant_of("", dependency, found)
+    if grant.refused:
+        raise DependencyProblem(None, refusal(grant))
+    return source
 
 
 def function_iomods(function: Function, sources: Mapping[str, IomodSource]) -> str | None:

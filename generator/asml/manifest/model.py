@@ -185,6 +185,13 @@ class IomodDependency(_Strict):
         default_factory=list,
         description="ARNs the IOmod may act on (e.g. a DynamoDB table): they scope its IAM role.",
     )
+    allow_wildcard: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Consent, with its reason, for an IOmod that asks for wide IAM: actions"
+        " with a wildcard, iam:/sts:/organizations: actions, or every resource (no"
+        " `resources`). Without it, such an IOmod is refused. `asml check` shows the reason.",
+    )
 
 
 class CorsSettings(_Strict):
