@@ -17,6 +17,14 @@ def test_check_valid_project_from_a_subdirectory(run_asml: RunAsml) -> None:
     result = run_asml("check", cwd=GOLDEN / "valid-full" / "project" / "services" / "orders")
     assert (result.exit_code, result.output) == (
         0,
+        "IOmods, and what each function that uses them may do in AWS:\n"
+        "  orders.ids (akkoro.std.crypto 0.1.0): no AWS actions\n"
+        "  orders.table (akkoro.aws.dynamodb 0.1.0): dynamodb:BatchGetItem,"
+        " dynamodb:BatchWriteItem, dynamodb:ConditionCheckItem, dynamodb:DeleteItem,"
+        " dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query, dynamodb:Scan, dynamodb:UpdateItem"
+        " on arn:aws:dynamodb:eu-west-1:123456789012:table/orders\n"
+        "  users.ledger (acme.internal.ledger 1.0.0): dynamodb:PutItem on"
+        " arn:aws:dynamodb:eu-west-1:123456789012:table/ledger\n"
         'Project "shop": 2 services, 5 functions; no problems.\n',
     )
 
@@ -53,6 +61,7 @@ def test_check_json(run_asml: RunAsml) -> None:
                 "severity": "error",
             }
         ],
+        "iomods": [],
     }
 
 

@@ -84,6 +84,8 @@ def test_make_function_keeps_comments_and_order(shop: Path, run_asml: RunAsml) -
     )
     assert (shop / "services/orders/get/main.zig").is_file()
     assert run_asml("check", cwd=shop).output == (
+        "IOmods, and what each function that uses them may do in AWS:\n"
+        "  orders.ids (akkoro.std.crypto 0.1.0): no AWS actions\n"
         'Project "shop": 1 service, 2 functions; no problems.\n'
     )
 

@@ -1,5 +1,6 @@
 """examples/todo through `asml serve --target local`, its IOmods talking to moto: the API,
-and a 30 s load of concurrent clients with no errors and no lost writes."""
+and a soak: 30 s of concurrent good clients mixed with a spinning guest, an allocating guest,
+and oversized and malformed requests, with no errors, no lost writes and no slowdown past 2x."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ import pytest
 
 from tests.deploy.conftest import client
 from tests.local_aws import reset
-from tests.serving import Served, copy_example, serving
+from tests.serve.test_hostile import add_hostile_functions, raw, status_of
+from tests.serving import Served, copy_example, processes_in, serving
 
 LOAD_SECONDS = float(os.environ.get("ASML_LOAD_SECONDS", "30"))
-CLIENTS = 8
+CLIENTS = 4
+THINK_SECONDS = 0.01
+# todo's 4 functions and the 2 hostile ones, 2 workers each, each with at most 2 IOmods
+WORKER_BOUND = 6 * 2 * 3
 
 
 @pytest.fixture
@@ -38,6 +43,26 @@ def todo(tmp_path: Path, moto: str) -> Iterator[Served]:
         reset(moto)
 
 
+@pytest.fixture
+def todo_with_hostiles(tmp_path: Path, moto: str) -> Iterator[tuple[Served, Path]]:
+    """examples/todo as in ``todo``, plus a guest that spins and one that allocates."""
+    root = copy_example("todo", tmp_path)
+    manifest = root / "assemblylift.toml"
+    manifest.write_text(manifest.read_text().replace("http://127.0.0.1:5000", moto))
+    add_hostile_functions(root, "todos")
+    client(moto, "dynamodb").create_table(
+        TableName="todos",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    try:
+        with serving(root, "--target", "local", "--no-watch", "--workers", "2") as served:
+            yield served, root
+    finally:
+        reset(moto)
+
+
 def test_create_read_list_delete(todo: Served) -> None:
     status, created = todo.json("POST", "/todos", {"title": 'buy "milk"'})
     assert status == 201
@@ -54,18 +79,24 @@ def test_create_read_list_delete(todo: Served) -> None:
     assert status == 400
 
 
-def test_concurrent_clients_lose_no_writes(todo: Served, moto: str) -> None:
+def _good_load(todo: Served, seconds: float) -> tuple[list[str], list[float], list[str]]:
+    """CLIENTS clients creating todos (and listing them every 5th time) for ``seconds``:
+    the ids created, every request's latency, and the failures."""
     created: list[str] = []
+    latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + LOAD_SECONDS
+    deadline = time.monotonic() + seconds
 
     def client_loop(number: int) -> None:
         count = 0
         while time.monotonic() < deadline:
             count += 1
+            started = time.perf_counter()
             status, body = todo.json("POST", "/todos", {"title": f"client {number} #{count}"})
+            elapsed = time.perf_counter() - started
             with lock:
+                latencies.append(elapsed)
                 if status == 201:
                     created.append(body["id"])
                 else:
@@ -75,14 +106,84 @@ def test_concurrent_clients_lose_no_writes(todo: Served, moto: str) -> None:
                 if status != 200:
                     with lock:
                         failures.append(f"list: {status}")
+            time.sleep(THINK_SECONDS)
 
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(CLIENTS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return created, latencies, failures
+
+
+def _hostile_load(todo: Served, stop: threading.Event) -> list[str]:
+    """Until ``stop``: a guest that spins, one that allocates, oversized and malformed
+    requests, each from its own client, one at a time. Returns what was answered wrongly."""
+    wrong: list[str] = []
+
+    def spin() -> None:
+        while not stop.is_set():
+            status, _ = todo.json("GET", "/spin")
+            if status != 502:
+                wrong.append(f"spin: {status}")
+
+    def allocate() -> None:
+        while not stop.is_set():
+            status, body = todo.json("GET", "/allocate")
+            if status != 200 or not body["megabytes"] < 128:
+                wrong.append(f"allocate: {status} {body}")
+
+    def malformed() -> None:
+        requests = [
+            (b"POST /todos HTTP/1.1\r\nHost: localhost\r\nContent-Length: 60000000\r\n\r\n", 413),
+            (b"POST /todos HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n{}", 400),
+            (b"GET /todos HTTP/1.1\r\nHost: attacker.example\r\n\r\n", 403),
+            (b"GET /todos HTTP/1.1\r\nHost: localhost\r\nX: " + b"a" * 40000, 400),
+        ]
+        while not stop.is_set():
+            for data, expected in requests:
+                status = status_of(raw(todo, data))
+                if status != expected:
+                    wrong.append(f"{data[:40]!r}: {status}, not {expected}")
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=t) for t in (spin, allocate, malformed)]
+    for thread in threads:
+        thread.start()
+    stop.wait()
+    for thread in threads:
+        thread.join()
+    return wrong
+
+
+def _p99(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def test_a_soak_of_good_and_hostile_requests_loses_nothing(
+    todo_with_hostiles: tuple[Served, Path], moto: str
+) -> None:
+    todo, root = todo_with_hostiles
+    created, baseline, failures = _good_load(todo, LOAD_SECONDS / 2)
     assert failures == []
-    assert len(created) > CLIENTS
+    stop = threading.Event()
+    hostile: list[list[str]] = []
+    attacker = threading.Thread(target=lambda: hostile.append(_hostile_load(todo, stop)))
+    attacker.start()
+    time.sleep(1.0)  # the spinning guest is spinning, the allocating one allocating
+    more, soaked, failures = _good_load(todo, LOAD_SECONDS)
+    stop.set()
+    attacker.join()
+    assert failures == []  # every good request succeeded
+    assert hostile == [[]]  # every bad one got its 400, 403, 413 or 502
+    created += more
+    # the good requests are not held up: a spinning guest costs one worker, not the server
+    assert _p99(soaked) <= 2 * _p99(baseline), (_p99(baseline), _p99(soaked))
+    # no worker is left behind: the spinning guests' workers were killed, with their IOmods
+    assert any("todos.spin ran past its timeout" in line for line in todo.log)
+    assert len(processes_in(root)) <= WORKER_BOUND
+    # nothing written is lost
     table = client(moto, "dynamodb")
     stored: set[str] = set()
     pages = table.get_paginator("scan").paginate(TableName="todos")

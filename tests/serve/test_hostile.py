@@ -62,8 +62,8 @@ http = { verb = "GET", path = "/allocate" }
 """
 
 
-def add_hostile_functions(root: Path) -> None:
-    service = root / "services" / "api"
+def add_hostile_functions(root: Path, service_name: str = "api") -> None:
+    service = root / "services" / service_name
     for name, source in (("spin", SPIN), ("allocate", ALLOCATE)):
         (service / name).mkdir()
         (service / name / "main.c").write_text(source)
