@@ -32,6 +32,11 @@ def test_pack_iomod_writes_a_deterministic_package(run_asml: RunAsml, tmp_path: 
     name = "acme.test.echo-0.2.0.iomod.zip"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert "tag" in first.output and "logs:PutLogEvents" in first.output
+    # every file the package holds is listed, with its size
+    main_size = (ECHO / "main.py").stat().st_size
+    assert f"files (2):\n  iomod.json  697 B\n  main.py     {main_size} B\nwrote " in (
+        first.output
+    )
     with zipfile.ZipFile(tmp_path / "a" / name) as archive:
         assert sorted(archive.namelist()) == ["iomod.json", "main.py"]
         manifest = json.loads(archive.read("iomod.json"))

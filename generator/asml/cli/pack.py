@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import click
@@ -50,6 +51,13 @@ def pack_iomod(folder: Path, out: Path) -> None:
     for name, call in sorted(manifest.calls.items()):
         table.add_row(name, ", ".join(call.actions) or "none")
     Console(width=160).print(table)
+    # Read back from the package itself: exactly what a service that uses it gets.
+    with zipfile.ZipFile(result.path) as archive:
+        entries = [(i.filename, i.file_size) for i in archive.infolist() if not i.is_dir()]
+    click.echo(f"files ({len(entries)}):")
+    width = max(len(name) for name, _ in entries)
+    for name, file_size in entries:
+        click.echo(f"  {name:<{width}}  {size(file_size)}")
     click.echo(
         f"wrote {result.path} ({size(result.size)}, {result.files} files,"
         f" sha256 {result.base64_sha256})"
