@@ -2,10 +2,12 @@
 
 One :class:`IomodHost` per process, with an asyncio + KJ event loop (pycapnp needs both) that:
 
-- gives each IOmod a Unix socket of its own, with an unguessable name in a private temporary
-  directory, and starts it as a child process, stdout and stderr going to the function's log;
-- accepts on each socket only the registration of the IOmod it was made for, at the version
-  the host started: one IOmod cannot register as another and take its calls;
+- gives each IOmod a Unix socket of its own in a private temporary directory, and starts it as
+  a child process, stdout and stderr going to the function's log;
+- accepts a connection on an IOmod's socket only from that IOmod's process or its descendants,
+  as the kernel reports the peer (``SO_PEERCRED``), and on it only that IOmod's registration,
+  at the version the host started, once: one IOmod cannot register as another and take its
+  calls, even though IOmods run as the same user and can find each other's sockets;
 - forwards calls, many at once, each with a timeout;
 - notices an IOmod that exits (its process ends, its connection drops), fails the calls it
   had in flight with ``Crashed`` and starts it again, giving up with ``Unavailable`` after
@@ -35,6 +37,8 @@ import logging
 import os
 import secrets
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -144,9 +148,13 @@ class IomodHost:
     def _listen(self, member: Member) -> None:
         import capnp
 
+        listener = _MemberSocket(member)
+        listener.bind(member.address)
+        listener.listen()
+        listener.setblocking(False)
         on_connection = functools.partial(self._on_connection, member)
         member.server = self._drive(
-            capnp.AsyncIoStream.create_unix_server(on_connection, member.address)
+            capnp.AsyncIoStream.create_unix_server(on_connection, sock=listener)
         )
 
     @overload
@@ -320,6 +328,8 @@ class IomodHost:
                 f"this socket belongs to the IOmod {member.name}; it cannot register as"
                 f" {coordinates!r}"
             )
+        if member.capability is not None:
+            raise ValueError(f"{coordinates} is already registered")
         if version != member.manifest.version:
             raise ValueError(
                 f"{coordinates}: the runtime expects version {member.manifest.version},"
@@ -396,6 +406,55 @@ def _registry(host: IomodHost, member: Member, registered: list[Any]) -> Any:
             registered.append(iomod)
 
     return Registry()
+
+
+_PEERCRED = getattr(socket, "SO_PEERCRED", None)  # Linux; elsewhere the check is skipped
+
+
+def _peer_pid(connection: socket.socket) -> int | None:
+    if _PEERCRED is None:
+        return None
+    credentials = connection.getsockopt(socket.SOL_SOCKET, _PEERCRED, struct.calcsize("3i"))
+    return int(struct.unpack("3i", credentials)[0])
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    """Whether ``pid`` is ``ancestor`` or one of its descendants (an IOmod's command may be a
+    wrapper that starts the real server as a child)."""
+    for _ in range(32):
+        if pid == ancestor:
+            return True
+        if pid <= 1:
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                # pid (comm) state ppid ...; comm may hold spaces and parentheses
+                pid = int(stat.read().rpartition(b")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
+
+
+class _MemberSocket(socket.socket):
+    """The listening socket of one IOmod. asyncio accepts through :meth:`accept`, so a
+    connection from any other process is closed before pycapnp ever sees it."""
+
+    def __init__(self, member: Member) -> None:
+        super().__init__(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.member = member
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        connection, address = super().accept()
+        pid = _peer_pid(connection)
+        process = self.member.process
+        if pid is not None and (process is None or not _descends_from(pid, process.pid)):
+            connection.close()
+            log.error(
+                "refused a connection to the socket of IOmod %s from process %s, which is not"
+                " that IOmod", self.member.name, pid,
+            )  # fmt: skip
+            raise ConnectionAbortedError  # asyncio drops it and keeps listening
+        return connection, address
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:

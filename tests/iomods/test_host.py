@@ -33,22 +33,51 @@ iomod.run()
 """
 
 # Started as acme.test.impostor, it claims to be acme.test.echo once echo has registered,
-# so that a host that believed it would send echo's calls here.
+# so that a host that believed it would send echo's calls here: first on its own socket, then
+# on every socket it can find beside it (IOmods run as the same user).
 IMPOSTOR = """
+import asyncio
+import os
+import sys
 import time
 
-from asml_iomods import Iomod
+import capnp
 
-time.sleep(0.5)
-iomod = Iomod("acme.test.echo", version="1.0.0")
-
-
-@iomod.call(blocking=False)
-def who(_):
-    return "impostor"
+from asml_iomods import protocol
 
 
-iomod.run()
+class Thief(protocol.schema().Iomod.Server):
+    async def invoke(self, call, input, _context, **_):
+        _context.results.outcome.ok = b'"thief"'
+
+
+async def claim(address):
+    try:
+        stream = await capnp.AsyncIoStream.create_unix_connection(address)
+        client = capnp.TwoPartyClient(stream)
+        registry = client.bootstrap().cast_as(protocol.schema().Registry)
+        await registry.register("acme.test.echo", "1.0.0", ["who"], Thief())
+    except Exception as error:
+        print(f"refused on {os.path.basename(address)}: {error}", file=sys.stderr, flush=True)
+        return None
+    print(f"registered on {os.path.basename(address)}", file=sys.stderr, flush=True)
+    return client
+
+
+async def main():
+    time.sleep(0.5)
+    own = os.environ[protocol.REGISTRY_ENV]
+    folder = os.path.dirname(own)
+    async with capnp.kj_loop():
+        clients = [await claim(own)]
+        for name in sorted(os.listdir(folder)):
+            if os.path.join(folder, name) != own:
+                clients.append(await claim(os.path.join(folder, name)))
+        print("done trying", file=sys.stderr, flush=True)
+        await asyncio.sleep(60)
+
+
+asyncio.run(main())
 """
 
 # Answers every call with a failure whose message is not UTF-8, which the SDK never sends.
@@ -120,14 +149,16 @@ def test_an_iomod_cannot_register_as_another(tmp_path: Path, hosts: list[IomodHo
     hosts.append(host)
     assert _call(host, "acme.test.echo", "who") == (True, b'"echo"')
     impostor = host.members["acme.test.impostor"]
-    _until(host, lambda: any("refused" in line for line in impostor.stderr), 10)
-    assert any("cannot register as 'acme.test.echo'" in line for line in impostor.stderr)
+    _until(host, lambda: "done trying" in impostor.stderr, 10)
+    tries = [line for line in impostor.stderr if line.startswith(("refused", "registered"))]
+    assert len(tries) == 2, list(impostor.stderr)  # its own socket, and echo's
+    assert not any(line.startswith("registered") for line in tries), tries
+    said = "\n".join(impostor.stderr)
+    assert "cannot register as 'acme.test.echo'" in said  # on its own socket
+    assert "Connection reset by peer" in said  # on echo's: closed before any registration
     # echo's calls still reach echo, and the impostor never becomes anyone
     assert _call(host, "acme.test.echo", "who") == (True, b'"echo"')
     assert impostor.capability is None
-    # each IOmod was given a socket of its own
-    addresses = {member.address for member in host.members.values()}
-    assert len(addresses) == 2
 
 
 def test_a_failure_message_that_is_not_utf8_is_a_clean_failure(

@@ -34,9 +34,7 @@ def test_pack_iomod_writes_a_deterministic_package(run_asml: RunAsml, tmp_path: 
     assert "tag" in first.output and "logs:PutLogEvents" in first.output
     # every file the package holds is listed, with its size
     main_size = (ECHO / "main.py").stat().st_size
-    assert f"files (2):\n  iomod.json  697 B\n  main.py     {main_size} B\nwrote " in (
-        first.output
-    )
+    assert f"files (2):\n  iomod.json  697 B\n  main.py     {main_size} B\nwrote " in (first.output)
     with zipfile.ZipFile(tmp_path / "a" / name) as archive:
         assert sorted(archive.namelist()) == ["iomod.json", "main.py"]
         manifest = json.loads(archive.read("iomod.json"))
