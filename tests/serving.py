@@ -99,7 +99,7 @@ def serving(root: Path, *args: str, env: Mapping[str, str] | None = None) -> Ite
         reader.join(timeout=10)
         process.stderr.close()
     assert process.returncode == 0, "\n".join(log)
-    wait_for(lambda: not processes_in(root), timeout=20)
+    wait_for(lambda: not processes_in(root), timeout=20, what=lambda: _describe(processes_in(root)))
 
 
 def processes_in(root: Path) -> list[int]:
@@ -116,9 +116,22 @@ def processes_in(root: Path) -> list[int]:
     return found
 
 
-def wait_for(check: Any, timeout: float = 120) -> None:
+def wait_for(check: Any, timeout: float = 120, what: Any = None) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out")
+            raise AssertionError("timed out" + (f": {what()}" if what else ""))
         time.sleep(0.5)
+
+
+def _describe(pids: list[int]) -> str:
+    """What the processes are, for a failure message."""
+    found = []
+    for pid in pids:
+        try:
+            parent = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1]
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()[:160]
+            found.append(f"{pid} (parent {parent}) {command!r}")
+        except OSError:
+            continue
+    return "; ".join(found)

@@ -77,6 +77,8 @@ def _watch(commands: int, runtime_pid: int, api: str, function: str) -> None:
                 parts = line.decode().split()
                 armed = (parts[1], int(parts[2]) / 1000) if parts[0] == "arm" else None
             continue
+        if select.select([commands], [], [], 0)[0]:
+            continue  # a "done" arrived just as the wait ended: read it before acting
         assert armed is not None
         request_id = armed[0]
         message = (
@@ -111,10 +113,16 @@ class Watchdog:
         self.pid = pid
 
     def arm(self, request_id: str, deadline_ms: int) -> None:
-        os.write(self._commands, f"arm {request_id} {deadline_ms}\n".encode())
+        self._send(f"arm {request_id} {deadline_ms}\n".encode())
 
     def done(self) -> None:
-        os.write(self._commands, b"done\n")
+        self._send(b"done\n")
+
+    def _send(self, command: bytes) -> None:
+        try:  # noqa: SIM105  (contextlib.suppress would be one more import at cold start)
+            os.write(self._commands, command)
+        except OSError:  # the watchdog is gone: events still run, Lambda's timeout remains
+            pass
 
 
 def start_if_on_lambda(function: str) -> Watchdog | None:

@@ -5,7 +5,7 @@ uses it gets them. So that a shared package cannot grant itself ``iam:PassRole``
 on every resource unnoticed, a wide grant needs the service's consent, with a reason:
 ``allow_wildcard = "why"`` on the dependency. Wide means any of:
 
-- an action with a wildcard (``s3:*``, ``s3:Get*``, ``*``);
+- an action with a wildcard (``s3:*``, ``s3:Get*``, ``s3:Delete??????``, ``*``);
 - an action of a service that hands out power: ``iam:``, ``sts:``, ``organizations:``;
 - every resource: an IOmod that needs actions, on a dependency without ``resources``.
 """
@@ -40,17 +40,22 @@ class Grant:
 
 def grant_of(name: str, dependency: IomodDependency, manifest: IomodManifest) -> Grant:
     actions = manifest.actions
-    wide = [f"{action} (a wildcard)" for action in actions if "*" in action]
+    wide = [f"{action} (a wildcard)" for action in actions if _is_pattern(action)]
     wide += [
         f"{action} (an {action.partition(':')[0]}: action)"
         for action in actions
-        if "*" not in action and action.partition(":")[0].lower() in POWER_SERVICES
+        if not _is_pattern(action) and action.partition(":")[0].lower() in POWER_SERVICES
     ]
     resources = tuple(dependency.resources) or ("*",)
     if actions and not dependency.resources:
         wide.append('every resource ("*": no `resources`)')
     return Grant(name, manifest.coordinates, manifest.version, actions, resources, tuple(wide),
                  dependency.allow_wildcard)  # fmt: skip
+
+
+def _is_pattern(action: str) -> bool:
+    """IAM matches ``*`` and ``?`` in actions: ``s3:*``, ``s3:Delete??????``."""
+    return "*" in action or "?" in action
 
 
 def refusal(grant: Grant) -> str:

@@ -11,7 +11,10 @@ your AWS credentials) by DNS rebinding.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
+import os
+import re
 import socket
 import sys
 import threading
@@ -31,7 +34,7 @@ from asml.manifest.vocabulary import HTTP_API_TIMEOUT_SECONDS
 from asml.serve.auth import Verifier
 from asml.serve.events import Request, Response, build_event, gateway_error, proxy_response
 from asml.serve.routes import Route, match, routes_of
-from asml.serve.workers import Job, WorkerDied, Workers, WorkerTimeout
+from asml.serve.workers import Job, NoWorker, WorkerDied, Workers, WorkerTimeout
 
 Log = Callable[[str], None]
 
@@ -40,23 +43,32 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 IDLE_TIMEOUT_S = 5
 # The request line and headers: API Gateway's limit is 10 KB of headers.
 MAX_HEAD_BYTES = 16 * 1024
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+# A request, once begun, must arrive whole within this long (a slow head or a stalled body).
+REQUEST_TIMEOUT_ENV = "ASML_SERVE_REQUEST_TIMEOUT"
+REQUEST_TIMEOUT_S = float(os.environ.get(REQUEST_TIMEOUT_ENV) or 30)
 # Requests run on threads (they wait for a worker process), this many at once.
 MAX_CONCURRENT_REQUESTS = 64
 
 
+_HOST = re.compile(r"^(?:\[(?P<ipv6>[0-9a-fA-F:.]+)\]|(?P<name>[^:\[\]/@]+))(?::\d{1,5})?$")
+
+
 def is_loopback_host(host: str | None) -> bool:
-    """Whether a ``Host`` header names this machine: localhost (and *.localhost, which never
-    leaves it, RFC 6761), 127.0.0.1 or [::1], with any port. No header at all is HTTP/1.0,
-    which browsers never send."""
+    """Whether a ``Host`` header names this machine, with or without a port: localhost (and
+    *.localhost, which never leaves it, RFC 6761), a loopback address (127.0.0.0/8, [::1]). No
+    header at all is HTTP/1.0, which browsers never send."""
     if host is None:
         return True
-    name = host.strip().lower()
-    if name.startswith("["):
-        name = name[: name.find("]") + 1]
-    else:
-        name = name.rpartition(":")[0] if ":" in name else name
-    return name in LOOPBACK_HOSTS or name.endswith(".localhost")
+    found = _HOST.match(host.strip())
+    if found is None:
+        return False
+    name = (found["ipv6"] or found["name"]).lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -113,6 +125,9 @@ class Gateway:
         except WorkerDied:
             self.log(f"  {route.reference}: its worker died; it will be replaced")
             return gateway_error(502, "the worker running the function died"), route.reference
+        except NoWorker:
+            self.log(f"  {route.reference}: no worker came free within {timeout} s")
+            return gateway_error(503, "Service Unavailable"), route.reference
         if not outcome.ok:
             reason = outcome.payload.decode("utf-8", "replace")
             self.log(f"  {route.reference} failed: {reason}")
@@ -125,10 +140,11 @@ class Gateway:
 
 
 class _Protocol(HttpToolsProtocol):
-    """uvicorn's HTTP/1.1 over httptools, with three additions: TCP_NODELAY; a request head
-    bounded at :data:`MAX_HEAD_BYTES` (httptools alone would buffer any amount); and a
-    connection that never sends a request is closed after :data:`IDLE_TIMEOUT_S` too, not only
-    one idle between requests."""
+    """uvicorn's HTTP/1.1 over httptools, with additions: TCP_NODELAY; a request head bounded
+    at :data:`MAX_HEAD_BYTES` (httptools alone would buffer any amount); a connection that never
+    sends a request is closed after :data:`IDLE_TIMEOUT_S` too, not only one idle between
+    requests; and one whose request, once begun, does not arrive whole within
+    :data:`REQUEST_TIMEOUT_S` (a head sent a byte at a time, a body that stalls) is closed."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -140,6 +156,7 @@ class _Protocol(HttpToolsProtocol):
         )
         self._head_bytes = 0
         self._in_head = True
+        self._request_timer: asyncio.TimerHandle | None = None
 
     def data_received(self, data: bytes) -> None:
         if self._in_head:
@@ -150,13 +167,34 @@ class _Protocol(HttpToolsProtocol):
         if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
             self.send_400_response("Request head too large")
 
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._cancel_request_timer()
+        self._request_timer = self.loop.call_later(REQUEST_TIMEOUT_S, self._request_too_slow)
+
     def on_headers_complete(self) -> None:
         self._in_head = False
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
+        self._cancel_request_timer()
         super().on_message_complete()
         self._in_head, self._head_bytes = True, 0
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_request_timer()
+        super().connection_lost(exc)
+
+    def _cancel_request_timer(self) -> None:
+        timer = self._request_timer
+        if timer is not None:
+            timer.cancel()
+            self._request_timer = None
+
+    def _request_too_slow(self) -> None:
+        self._request_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
 
 async def _send(send: Any, response: Response, *, head_only: bool) -> None:
@@ -166,6 +204,10 @@ async def _send(send: Any, response: Response, *, head_only: bool) -> None:
     await send({"type": "http.response.body", "body": b"" if head_only else response.body})
 
 
+class _Gone(Exception):
+    """The client went away before sending its whole request."""
+
+
 async def _read_body(receive: Any) -> bytes | None:
     """The request's body, or None once it grows past :data:`MAX_BODY_BYTES`."""
     chunks: list[bytes] = []
@@ -173,7 +215,7 @@ async def _read_body(receive: Any) -> bytes | None:
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b""  # the client went away
+            raise _Gone()
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
@@ -199,7 +241,11 @@ class App:
         if scope["query_string"]:
             target += "?" + scope["query_string"].decode("latin-1")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        response, ran = await self._answer(scope, receive, method, target, headers)
+        try:
+            response, ran = await self._answer(scope, receive, method, target, headers)
+        except _Gone:
+            self.gateway.log(f"{method} {target} -> - client went away before its body ended")
+            return
         await _send(send, response, head_only=method == "HEAD")
         elapsed = (time.perf_counter() - started) * 1000
         self.gateway.log(f"{method} {target} -> {ran} {response.status} {elapsed:.1f} ms")

@@ -7,7 +7,11 @@ own, so every function runs in processes of its own, as on Lambda, each one:
 - under ``RLIMIT_DATA`` at the function's ``memory_mb`` (Lambda counts the whole sandbox too);
   engines reserve a memory's address space without access and commit pages as it grows, and
   only committed pages count, so a guest that allocates past it gets ``memory.grow`` = -1;
-- killed and replaced when an event runs past its timeout, so the next event gets a fresh one.
+- killed and replaced when an event runs past its timeout, so the next event gets a fresh one
+  (loading the function, the cold start, is not counted: on Lambda the init phase is apart);
+- killed by the kernel if the server dies without stopping it (Linux: ``PR_SET_PDEATHSIG``).
+
+IOmods are children of their worker: they are in its group and under the same limit each.
 
 A worker loads its function the first time it gets one of its events (verifying the artifact
 and starting its IOmods, like a Lambda cold start) and keeps it for the next. A guest that traps
@@ -22,6 +26,7 @@ import multiprocessing.connection
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -37,6 +42,13 @@ STOP_GRACE_S = 2.0
 # Past an event's timeout, how long a worker has to report the engine's own timeout (wasmtime
 # stops guests itself) before it is killed.
 KILL_GRACE_S = 0.5
+# Loading a function (a cold start) is not part of its timeout, as on Lambda, whose init phase
+# has a limit of its own: 10 s.
+INIT_TIMEOUT_S = 10.0
+# Worker threads (the IOmod host's) need little stack, and thread stacks count against the
+# memory limit (8 MB each by default).
+THREAD_STACK_BYTES = 512 * 1024
+_READY = "ready"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,14 @@ class WorkerDied(Exception):
     """The worker running the event died (killed, or out of memory in native code)."""
 
 
+class NoWorker(Exception):
+    """No worker came free in time, or the workers are closing."""
+
+
+class _Retired(Exception):
+    """The pool was retired (a rebuild) while the event waited: try the new one."""
+
+
 def close_all() -> None:
     """Let go of every loaded function and stop the IOmods they started."""
     from asml_runtime.iomods import close_host
@@ -70,28 +90,57 @@ def close_all() -> None:
     close_host()
 
 
-def run(job: Job) -> Outcome:
-    """One event through the runtime, in this process."""
-    from asml_runtime.errors import LoadError, RuntimeFailure
+def load(job: Job) -> Outcome | None:
+    """Load the job's function into this process unless it is loaded: None, or why not."""
+    from asml_runtime.errors import LoadError
     from asml_runtime.function import Function, guest_memory_limit
     from asml_runtime.iomods import SEARCH_PATH_ENV, load_iomods
 
-    function = _loaded.get(job.directory)
+    if job.directory in _loaded:
+        return None
     try:
-        if function is None:
-            os.environ[SEARCH_PATH_ENV] = job.iomod_path
-            directory = Path(job.directory)
-            function = Function(directory, iomods=load_iomods(directory),
-                                memory_limit=guest_memory_limit(job.memory_mb))  # fmt: skip
-            _loaded[job.directory] = function
-        assert isinstance(function, Function)
-        return Outcome(True, function.invoke(job.event, timeout=job.timeout))
-    except RuntimeFailure as failure:
-        return Outcome(False, f"{failure.kind}: {failure}".encode())
+        os.environ[SEARCH_PATH_ENV] = job.iomod_path
+        directory = Path(job.directory)
+        iomods = load_iomods(directory)
+        limit = guest_memory_limit(job.memory_mb)
+        _loaded[job.directory] = Function(directory, iomods=iomods, memory_limit=limit)
     except LoadError as error:
         return Outcome(False, f"LoadError: {error}".encode())
     except MemoryError:
+        return Outcome(False, b"MemoryError: the function does not fit in its memory_mb")
+    return None
+
+
+def run(job: Job) -> Outcome:
+    """One event through the runtime, in this process."""
+    from asml_runtime.errors import RuntimeFailure
+    from asml_runtime.function import Function
+
+    failed = load(job)
+    if failed is not None:
+        return failed
+    function = _loaded[job.directory]
+    assert isinstance(function, Function)
+    try:
+        return Outcome(True, function.invoke(job.event, timeout=job.timeout))
+    except RuntimeFailure as failure:
+        return Outcome(False, f"{failure.kind}: {failure}".encode())
+    except MemoryError:
         return Outcome(False, b"MemoryError: the function ran out of its memory_mb")
+
+
+def _die_with_the_server() -> None:
+    """Linux: the kernel kills this worker if the server dies without stopping it (SIGKILL,
+    a crash), so a spinning guest never outlives it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the server died before prctl
+        os._exit(1)
 
 
 def _worker_main(
@@ -101,10 +150,12 @@ def _worker_main(
 ) -> None:
     """A worker's life: events in, outcomes out, until told to stop or the server goes."""
     os.setpgid(0, 0)  # its own group: killing it kills its IOmods too
+    _die_with_the_server()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     apply_to_process(environment)
     import asml_runtime.function  # noqa: F401  (imported before the limit: it is the runtime's)
 
+    threading.stack_size(THREAD_STACK_BYTES)
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     limit = memory_mb << 20
     if hard == resource.RLIM_INFINITY or limit <= hard:
@@ -117,7 +168,9 @@ def _worker_main(
                 break
             if job is None:
                 break
-            connection.send(run(job))
+            failed = load(job)  # the cold start, outside the event's timeout
+            connection.send(_READY)
+            connection.send(failed or run(job))
     finally:
         close_all()
 
@@ -137,6 +190,9 @@ class Worker:
     def run(self, job: Job) -> Outcome:
         try:
             self.connection.send(job)
+            if not self.connection.poll(INIT_TIMEOUT_S) or self.connection.recv() != _READY:
+                self.kill()
+                raise WorkerDied()
             if not self.connection.poll(job.timeout + KILL_GRACE_S):
                 self.kill()
                 raise WorkerTimeout()
@@ -147,7 +203,8 @@ class Worker:
         return outcome
 
     def kill(self) -> None:
-        """Kill the worker and its IOmods at once."""
+        """Kill the worker and its IOmods at once. The pipe stays open: a thread may still be
+        waiting on it (it sees the end of it), and only :meth:`close` closes it."""
         pid = self.process.pid
         if pid is not None:
             # the group, for its IOmods; the process too, in case it has not made its group yet
@@ -156,7 +213,11 @@ class Worker:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         self.process.join(timeout=5)
-        self.connection.close()
+
+    def close(self) -> None:
+        """Close the pipe, once no thread uses it any more."""
+        with contextlib.suppress(OSError):
+            self.connection.close()
 
     def stop(self, grace: float = STOP_GRACE_S) -> None:
         """Ask the worker to stop its IOmods and exit; kill it if it does not in time."""
@@ -165,8 +226,7 @@ class Worker:
         self.process.join(timeout=grace)
         if self.process.is_alive():
             self.kill()
-        else:
-            self.connection.close()
+        self.close()
 
 
 class Pool:
@@ -182,6 +242,8 @@ class Pool:
         self._retired = False
 
     def run(self, job: Job) -> Outcome:
+        """The event's outcome; :class:`WorkerTimeout`, :class:`WorkerDied`,
+        :class:`NoWorker` or :class:`_Retired` otherwise."""
         worker = self._acquire(time.monotonic() + job.timeout)
         try:
             outcome = worker.run(job)
@@ -193,9 +255,11 @@ class Pool:
 
     def _acquire(self, deadline: float) -> Worker:
         with self._free:
-            while not self._idle and len(self._busy) >= self.count:
-                if self._retired or not self._free.wait(max(0.0, deadline - time.monotonic())):
-                    raise WorkerTimeout()
+            while not self._retired and not self._idle and len(self._busy) >= self.count:
+                if not self._free.wait(max(0.0, deadline - time.monotonic())):
+                    raise NoWorker()
+            if self._retired:
+                raise _Retired()
             worker = self._idle.pop() if self._idle else None
             if worker is None:
                 worker = Worker(self.environment, self.memory_mb)
@@ -209,7 +273,9 @@ class Pool:
             if keep:
                 self._idle.append(worker)
             self._free.notify()
-        if alive and not keep:
+        if not alive:
+            worker.close()  # killed already; this thread was the last to use its pipe
+        elif not keep:
             worker.stop()
 
     def retire(self, *, kill_busy: bool) -> None:
@@ -236,19 +302,28 @@ class Workers:
         self.environment = environment
         self._lock = threading.Lock()
         self._pools: dict[tuple[str, int], Pool] = {}
+        self._closed = False
 
     def run(self, job: Job) -> Outcome:
-        """The event's outcome; :class:`WorkerTimeout` or :class:`WorkerDied` otherwise."""
+        """The event's outcome; :class:`WorkerTimeout`, :class:`WorkerDied` or
+        :class:`NoWorker` otherwise."""
         key = (job.directory, job.memory_mb)
-        with self._lock:
-            pool = self._pools.get(key)
-            if pool is None:
-                pool = self._pools[key] = Pool(self.count, self.environment, job.memory_mb)
-        return pool.run(job)
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise NoWorker()
+                pool = self._pools.get(key)
+                if pool is None:
+                    pool = self._pools[key] = Pool(self.count, self.environment, job.memory_mb)
+            try:
+                return pool.run(job)
+            except _Retired:
+                continue  # rebuilt meanwhile: the new code's pool takes it
 
-    def _drop_all(self) -> list[Pool]:
+    def _drop_all(self, *, close: bool = False) -> list[Pool]:
         with self._lock:
             old, self._pools = list(self._pools.values()), {}
+            self._closed = self._closed or close
         return old
 
     def recycle(self) -> None:
@@ -257,6 +332,7 @@ class Workers:
             pool.retire(kill_busy=False)
 
     def close(self) -> None:
-        """Stop every worker; those still running an event are killed (never hangs)."""
-        for pool in self._drop_all():
+        """Stop every worker; those still running an event are killed (never hangs). Events
+        that arrive afterwards get :class:`NoWorker`."""
+        for pool in self._drop_all(close=True):
             pool.retire(kill_busy=True)
