@@ -124,6 +124,14 @@ def wait_for(check: Any, timeout: float = 120, what: Any = None) -> None:
         time.sleep(0.5)
 
 
+def command_line(pid: int) -> bytes:
+    """A process's command line, NUL-separated (empty once it has gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _describe(pids: list[int]) -> str:
     """What the processes are, for a failure message."""
     found = []
