@@ -11,6 +11,7 @@ your AWS credentials) by DNS rebinding.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import os
@@ -53,6 +54,7 @@ MAX_CONCURRENT_REQUESTS = 64
 _HOST = re.compile(r"^(?:\[(?P<ipv6>[0-9a-fA-F:.]+)\]|(?P<name>[^:\[\]/@]+))(?::\d{1,5})?$")
 
 
+@functools.lru_cache(maxsize=64)  # a client sends the same Host with every request
 def is_loopback_host(host: str | None) -> bool:
     """Whether a ``Host`` header names this machine, with or without a port: localhost (and
     *.localhost, which never leaves it, RFC 6761), a loopback address (127.0.0.0/8, [::1]). No
