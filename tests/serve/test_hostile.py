@@ -322,3 +322,13 @@ def test_a_request_that_stalls_is_dropped_and_never_runs(tmp_path: Path) -> None
         time.sleep(1.0)
     assert not any(line.startswith("GET /spin -> api.spin") for line in running.log)
     assert any("client went away before its body ended" in line for line in running.log)
+
+
+def test_blank_lines_do_not_keep_a_connection_open(served: Served) -> None:
+    # httptools skips the blank lines before a request without beginning one
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as connection:
+        connection.sendall(b"\r\n")
+        started = time.monotonic()
+        assert connection.recv(1) == b""
+        assert time.monotonic() - started < 45  # the request timeout: 30 s

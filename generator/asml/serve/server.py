@@ -159,6 +159,7 @@ class _Protocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._in_head = True
         self._request_timer: asyncio.TimerHandle | None = None
+        self._receiving = False  # a request has begun and not yet arrived whole
 
     def data_received(self, data: bytes) -> None:
         if self._in_head:
@@ -168,9 +169,16 @@ class _Protocol(HttpToolsProtocol):
         # for a long head.
         if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
             self.send_400_response("Request head too large")
+        # Bytes that begin no request (httptools skips blank lines) cancelled the idle timer
+        # above; without a timer of some kind the connection would stay open forever.
+        serving = self.cycle is not None and not self.cycle.response_complete
+        if (self._request_timer is None and self.timeout_keep_alive_task is None
+                and not serving and not self.transport.is_closing()):  # fmt: skip
+            self._request_timer = self.loop.call_later(REQUEST_TIMEOUT_S, self._request_too_slow)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._receiving = True
         self._cancel_request_timer()
         self._request_timer = self.loop.call_later(REQUEST_TIMEOUT_S, self._request_too_slow)
 
@@ -179,6 +187,7 @@ class _Protocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
+        self._receiving = False
         self._cancel_request_timer()
         super().on_message_complete()
         self._in_head, self._head_bytes = True, 0
@@ -195,8 +204,15 @@ class _Protocol(HttpToolsProtocol):
 
     def _request_too_slow(self) -> None:
         self._request_timer = None
-        if not self.transport.is_closing():
-            self.transport.close()
+        if self.transport.is_closing():
+            return
+        responding = self.cycle is not None and not self.cycle.response_complete
+        if self.pipeline or (responding and not self._receiving):
+            # an earlier response is still being made (reading waits for it): not the
+            # client's fault; look again later
+            self._request_timer = self.loop.call_later(REQUEST_TIMEOUT_S, self._request_too_slow)
+            return
+        self.transport.close()
 
 
 async def _send(send: Any, response: Response, *, head_only: bool) -> None:

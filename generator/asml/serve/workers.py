@@ -194,23 +194,27 @@ class Worker:
 
     def run(self, job: Job) -> Outcome:
         self.begin(job)
-        return self.finish(job)
+        return self.finish(job, time.monotonic() + job.timeout)
 
     def begin(self, job: Job) -> None:
         """Send the event; the worker starts on it at once."""
         with contextlib.suppress(OSError):  # it died: finish() sees the end of the pipe
             self.connection.send(job)
 
-    def finish(self, job: Job) -> Outcome:
-        """The outcome of the event :meth:`begin` sent, within its timeout."""
+    def finish(self, job: Job, deadline: float) -> Outcome:
+        """The outcome of the event :meth:`begin` sent, by ``deadline`` (monotonic; a cold
+        start does not count)."""
         try:
+            started = time.monotonic()
             if not self.warm:  # it loads the function first, and says when that is done
                 if not self.connection.poll(INIT_TIMEOUT_S):
                     self.kill()
                     raise WorkerDied()
                 ready, self.warm = self.connection.recv()
-                assert ready == _READY
-            if not self.connection.poll(job.timeout + KILL_GRACE_S):
+                if ready != _READY:
+                    raise OSError("the worker broke the protocol")
+                deadline += time.monotonic() - started
+            if not self.connection.poll(max(0.0, deadline - time.monotonic()) + KILL_GRACE_S):
                 self.kill()
                 raise WorkerTimeout()
             outcome: Outcome = self.connection.recv()
@@ -223,6 +227,8 @@ class Worker:
         """Kill the worker and its IOmods at once. The pipe stays open: a thread may still be
         waiting on it (it sees the end of it), and only :meth:`close` closes it."""
         pid = self.process.pid
+        if self.process.exitcode is not None:
+            return  # reaped already: its pid may belong to another process by now
         if pid is not None:
             # the group, for its IOmods; the process too, in case it has not made its group yet
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -250,13 +256,15 @@ class _Waiter:
     """An event waiting for a worker: handed one directly, with the event already sent to it,
     or the right to start one."""
 
-    __slots__ = ("job", "may_start", "ready", "worker")
+    __slots__ = ("job", "may_start", "ready", "retired", "worker")
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.ready = threading.Event()
+        # Set under the pool's lock when it takes the waiter off its queue; ``ready`` follows.
         self.worker: Worker | None = None
         self.may_start = False
+        self.retired = False
 
 
 class Pool:
@@ -278,20 +286,25 @@ class Pool:
     def run(self, job: Job) -> Outcome:
         """The event's outcome; :class:`WorkerTimeout`, :class:`WorkerDied`,
         :class:`NoWorker` or :class:`_Retired` otherwise."""
-        worker, sent = self._acquire(job)
+        # One deadline for waiting for a worker and running: API Gateway's clock runs for both.
+        deadline = time.monotonic() + job.timeout
+        worker, sent = self._acquire(job, deadline)
         try:
             if not sent:
                 worker.begin(job)
-            outcome = worker.finish(job)
+            outcome = worker.finish(job, deadline)
         except (WorkerTimeout, WorkerDied):
+            self._release(worker, alive=False)
+            raise
+        except BaseException:  # a bug: never leave the worker counted as busy
+            worker.kill()
             self._release(worker, alive=False)
             raise
         self._release(worker, alive=True)
         return outcome
 
-    def _acquire(self, job: Job) -> tuple[Worker, bool]:
+    def _acquire(self, job: Job, deadline: float) -> tuple[Worker, bool]:
         """A worker for ``job``, and whether the job was already sent to it."""
-        deadline = time.monotonic() + job.timeout
         with self._lock:
             if self._retired:
                 raise _Retired()
@@ -310,9 +323,10 @@ class Pool:
             return self._start(), False  # outside the lock: starting a process takes a while
         if not waiter.ready.wait(max(0.0, deadline - time.monotonic())):
             with self._lock:
-                if not waiter.ready.is_set():
+                if waiter.worker is None and not waiter.may_start and not waiter.retired:
                     self._waiters.remove(waiter)
                     raise NoWorker()
+            waiter.ready.wait()  # taken off the queue just as time ran out: it is about to be set
         if waiter.worker is not None:
             return waiter.worker, True
         if waiter.may_start:
@@ -326,11 +340,27 @@ class Pool:
         except BaseException:
             with self._lock:
                 self._starting -= 1
+                self._pass_place()
             raise
         with self._lock:
             self._starting -= 1
-            self._busy.add(worker)
+            retired = self._retired
+            if not retired:
+                self._busy.add(worker)
+        if retired:  # closed while it started: it must not outlive the pool
+            worker.kill()
+            worker.close()
+            raise _Retired()
         return worker
+
+    def _pass_place(self) -> None:
+        """(Under the lock.) A place freed by a worker that is gone: the next waiter may start
+        one."""
+        if not self._retired and self._waiters:
+            waiter = self._waiters.popleft()
+            waiter.may_start = True
+            self._starting += 1
+            waiter.ready.set()
 
     def _release(self, worker: Worker, *, alive: bool) -> None:
         handed: _Waiter | None = None
@@ -343,11 +373,8 @@ class Pool:
                 self._busy.add(worker)
             elif keep:
                 self._idle.append(worker)
-            elif not self._retired and self._waiters:  # it died: its place goes to the next
-                waiter = self._waiters.popleft()
-                waiter.may_start = True
-                self._starting += 1
-                waiter.ready.set()
+            elif not alive:  # it died: its place goes to the next
+                self._pass_place()
         if handed is not None:
             # Sent from here, so the worker starts on the next event without waiting for the
             # waiting thread to wake up (at one worker, that wait was ~15% of throughput).
@@ -365,6 +392,8 @@ class Pool:
             idle, self._idle = self._idle, []
             busy = list(self._busy) if kill_busy else []
             waiters, self._waiters = list(self._waiters), collections.deque()
+            for waiter in waiters:
+                waiter.retired = True
         for waiter in waiters:
             waiter.ready.set()  # with neither a worker nor a place: _Retired
         for worker in busy:
