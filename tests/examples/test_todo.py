@@ -4,12 +4,16 @@ and oversized and malformed requests, with no errors, no lost writes and no slow
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
 from asml.manifest import load_project
@@ -193,3 +197,41 @@ def test_a_soak_of_good_and_hostile_requests_loses_nothing(
     for page in pages:
         stored |= {item["id"]["S"] for item in page["Items"]}
     assert stored == set(created)
+
+
+@pytest.mark.parametrize("shell_region", [None, "us-east-1"])
+def test_invoke_uses_the_projects_region(
+    tmp_path: Path, moto: str, shell_region: str | None
+) -> None:
+    """As on Lambda, the function's IOmods work in the project's region, whatever the shell
+    says: with none configured, the call once failed with NoRegionError."""
+    root = copy_example("todo", tmp_path)
+    manifest = root / "assemblylift.toml"
+    manifest.write_text(
+        manifest.read_text().replace('region = "us-east-1"', 'region = "eu-west-1"')
+    )
+    table = boto3.client("dynamodb", endpoint_url=moto, region_name="eu-west-1",
+                         aws_access_key_id="test", aws_secret_access_key="test")  # fmt: skip
+    table.create_table(
+        TableName="todos",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith("AWS_")}  # fmt: skip
+    environment.update(AWS_ENDPOINT_URL=moto, AWS_ACCESS_KEY_ID="test",
+                       AWS_SECRET_ACCESS_KEY="test", AWS_EC2_METADATA_DISABLED="true")  # fmt: skip
+    if shell_region is not None:
+        environment.update(AWS_REGION=shell_region, AWS_DEFAULT_REGION=shell_region)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "asml", "invoke", "todos.list"], cwd=root, env=environment,
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        reset(moto)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout[result.stdout.index("{\n") :])  # after the build table
+    assert answer["statusCode"] == 200, answer
+    assert json.loads(answer["body"]) == {"todos": []}, answer

@@ -28,10 +28,13 @@ from asml.terraform.stage import local_aws_environment
 
 
 def _environment(project: Project, target: str | None) -> EnvironmentChanges:
-    """What the functions' IOmods see: the local AWS for ``--target local``."""
-    if target != "local":
-        return {}
-    return local_aws_environment(project.manifest.local.endpoint, project.manifest.project.region)
+    """What the functions' IOmods see: the local AWS for ``--target local``; and always the
+    project's region, as on Lambda, where AWS_REGION is the function's own region (without it,
+    an IOmod call on a machine with no AWS region configured failed with NoRegionError)."""
+    region = project.manifest.project.region
+    if target == "local":
+        return local_aws_environment(project.manifest.local.endpoint, region)
+    return {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
 
 
 target_option = click.option(
