@@ -83,9 +83,11 @@ def _status(result: FunctionResult) -> str:
 
 
 def run_build(
-    ctx: click.Context, functions: Sequence[str], jobs: int | None
+    ctx: click.Context, functions: Sequence[str], jobs: int | None, *, as_progress: bool = False
 ) -> tuple[Project, list[FunctionResult]]:
-    """Load the project and build, showing progress and then a table; shared with package."""
+    """Load the project and build, showing progress and then a table; shared with package.
+    ``as_progress``: the table goes to stderr, for commands whose result is something else
+    (`asml invoke` prints the response, which `| jq` must be able to read)."""
     project = load_project(project_root(ctx))
     print_problems(project.warnings)
     console = Console(stderr=True)
@@ -104,10 +106,10 @@ def run_build(
             size(result.artifact_size) if result.precompiled else "-",
             _status(result),
         )
-    Console(width=120).print(table)
+    Console(width=120, stderr=as_progress).print(table)
     for result in results:
         if result.note:
-            click.echo(f"note: {result.function}: {result.note}")
+            click.echo(f"note: {result.function}: {result.note}", err=as_progress)
     return project, results
 
 

@@ -70,7 +70,7 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
       asml serve --port 8080
       asml serve api --target local --workers 2
     """
-    project, _ = run_build(ctx, (), None)
+    project, _ = run_build(ctx, (), None, as_progress=True)
     site = Site.of(project, service)
     if not site.routes:
         raise AsmlError("no function has an `http` route to serve; add one with `http = {...}`")
@@ -146,7 +146,7 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
       echo '{"body": "{\\"title\\": \\"milk\\"}"}' | asml invoke todo.create --event -
     """
     service_name, function_name = split_function_ref(reference)
-    project, _ = run_build(ctx, (f"{service_name}.{function_name}",), None)
+    project, _ = run_build(ctx, (f"{service_name}.{function_name}",), None, as_progress=True)
     service = project.service(service_name)
     function = service.manifest.functions[function_name]
     if event_file is not None:
