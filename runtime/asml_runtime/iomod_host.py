@@ -37,8 +37,6 @@ import logging
 import os
 import secrets
 import shutil
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -52,6 +50,7 @@ from typing import Any, TypeVar, overload
 from asml_iomods import protocol
 from asml_iomods.errors import failure_json
 from asml_iomods.manifest import PYTHON, IomodManifest
+from asml_runtime.owned_socket import OwnedSocket
 
 log = logging.getLogger("asml.iomods")
 
@@ -148,7 +147,7 @@ class IomodHost:
     def _listen(self, member: Member) -> None:
         import capnp
 
-        listener = _MemberSocket(member)
+        listener = OwnedSocket(lambda: member.process.pid if member.process else None, member.name)
         listener.bind(member.address)
         listener.listen()
         listener.setblocking(False)
@@ -406,55 +405,6 @@ def _registry(host: IomodHost, member: Member, registered: list[Any]) -> Any:
             registered.append(iomod)
 
     return Registry()
-
-
-_PEERCRED = getattr(socket, "SO_PEERCRED", None)  # Linux; elsewhere the check is skipped
-
-
-def _peer_pid(connection: socket.socket) -> int | None:
-    if _PEERCRED is None:
-        return None
-    credentials = connection.getsockopt(socket.SOL_SOCKET, _PEERCRED, struct.calcsize("3i"))
-    return int(struct.unpack("3i", credentials)[0])
-
-
-def _descends_from(pid: int, ancestor: int) -> bool:
-    """Whether ``pid`` is ``ancestor`` or one of its descendants (an IOmod's command may be a
-    wrapper that starts the real server as a child)."""
-    for _ in range(32):
-        if pid == ancestor:
-            return True
-        if pid <= 1:
-            return False
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as stat:
-                # pid (comm) state ppid ...; comm may hold spaces and parentheses
-                pid = int(stat.read().rpartition(b")")[2].split()[1])
-        except (OSError, ValueError, IndexError):
-            return False
-    return False
-
-
-class _MemberSocket(socket.socket):
-    """The listening socket of one IOmod. asyncio accepts through :meth:`accept`, so a
-    connection from any other process is closed before pycapnp ever sees it."""
-
-    def __init__(self, member: Member) -> None:
-        super().__init__(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.member = member
-
-    def accept(self) -> tuple[socket.socket, Any]:
-        connection, address = super().accept()
-        pid = _peer_pid(connection)
-        process = self.member.process
-        if pid is not None and (process is None or not _descends_from(pid, process.pid)):
-            connection.close()
-            log.error(
-                "refused a connection to the socket of IOmod %s from process %s, which is not"
-                " that IOmod", self.member.name, pid,
-            )  # fmt: skip
-            raise ConnectionAbortedError  # asyncio drops it and keeps listening
-        return connection, address
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:

@@ -11,7 +11,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -29,43 +31,43 @@ CLIENTS = 4
 THINK_SECONDS = 0.05
 
 
-@pytest.fixture
-def todo(tmp_path: Path, moto: str) -> Iterator[Served]:
-    root = copy_example("todo", tmp_path)
-    manifest = root / "assemblylift.toml"
-    manifest.write_text(manifest.read_text().replace("http://127.0.0.1:5000", moto))
-    # user_tf/ creates the table on deploy; here it is made directly in the local AWS
-    client(moto, "dynamodb").create_table(
+def create_todos_table(aws: Any) -> None:
+    """The table user_tf/ creates on deploy, made directly in ``aws`` (a DynamoDB client)."""
+    aws.create_table(
         TableName="todos",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    try:
-        with serving(root, "--target", "local", "--no-watch", "--workers", "2") as served:
-            yield served
-    finally:
-        reset(moto)
 
 
-@pytest.fixture
-def todo_with_hostiles(tmp_path: Path, moto: str) -> Iterator[tuple[Served, Path]]:
-    """examples/todo as in ``todo``, plus a guest that spins and one that allocates."""
+@contextmanager
+def serving_todo(tmp_path: Path, moto: str, *, hostile: bool) -> Iterator[tuple[Served, Path]]:
+    """examples/todo under `asml serve --target local`, against moto, with its table; with
+    ``hostile``, plus a guest that spins and one that allocates."""
     root = copy_example("todo", tmp_path)
     manifest = root / "assemblylift.toml"
     manifest.write_text(manifest.read_text().replace("http://127.0.0.1:5000", moto))
-    add_hostile_functions(root, "todos")
-    client(moto, "dynamodb").create_table(
-        TableName="todos",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    if hostile:
+        add_hostile_functions(root, "todos")
+    create_todos_table(client(moto, "dynamodb"))
     try:
         with serving(root, "--target", "local", "--no-watch", "--workers", "2") as served:
             yield served, root
     finally:
         reset(moto)
+
+
+@pytest.fixture
+def todo(tmp_path: Path, moto: str) -> Iterator[Served]:
+    with serving_todo(tmp_path, moto, hostile=False) as (served, _):
+        yield served
+
+
+@pytest.fixture
+def todo_with_hostiles(tmp_path: Path, moto: str) -> Iterator[tuple[Served, Path]]:
+    with serving_todo(tmp_path, moto, hostile=True) as running:
+        yield running
 
 
 def test_create_read_list_delete(todo: Served) -> None:
@@ -212,12 +214,7 @@ def test_invoke_uses_the_projects_region(
     )
     table = boto3.client("dynamodb", endpoint_url=moto, region_name="eu-west-1",
                          aws_access_key_id="test", aws_secret_access_key="test")  # fmt: skip
-    table.create_table(
-        TableName="todos",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_todos_table(table)
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith("AWS_")}  # fmt: skip
     environment.update(AWS_ENDPOINT_URL=moto, AWS_ACCESS_KEY_ID="test",
