@@ -1,6 +1,7 @@
-"""``asml plan`` against a raw ``terraform plan`` of the same generated net/, nothing to rebuild.
+"""``asml plan`` against a raw ``terraform plan`` of the same generated net/, nothing to rebuild;
+and a code change deployed in full (``asml deploy``) against ``asml deploy --code-only``.
 
-Both run against moto on 127.0.0.1 with the real AWS provider, from the same Terraform data
+The plans run against moto on 127.0.0.1 with the real AWS provider, from the same Terraform data
 directory and state, so the difference is what asml adds: loading the project, checking the
 build cache, rewriting nothing in net/, and summarizing the plan. Rounds alternate the two and
 the ratio is the median of per-round ratios. (Uses the tests' helpers for moto and for
@@ -27,6 +28,7 @@ from asml.terraform.stage import stage_context
 from bench.harness import Table, median_ratio, seconds
 
 GOAL_RATIO = 1.2
+GOAL_CODE_ONLY = 1 / 5
 
 
 def _timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -63,6 +65,7 @@ def tables(quick: bool) -> list[Table]:
             for _ in range(rounds):
                 ours.append(_timed(asml, root, env))
                 theirs.append(_timed(raw, root, raw_env))
+            deploys = _deploys(root, env, rounds)
             destroy = [sys.executable, "-m", "asml", "destroy", "--target", "local", "--yes"]
             subprocess.run(destroy, cwd=root, env=env, check=True, capture_output=True)
     ratio = median_ratio(ours, theirs)
@@ -77,4 +80,34 @@ def tables(quick: bool) -> list[Table]:
         f"goal: ≤ {GOAL_RATIO}x when nothing needs rebuilding: {ratio:.2f}x"
         f" ({'met' if ratio <= GOAL_RATIO else 'NOT met'})",
     ]
-    return [table]
+    return [table, deploys]
+
+
+def _deploys(root: Path, env: dict[str, str], rounds: int) -> Table:
+    """Each round changes one function's code and deploys it both ways, in turn."""
+    deploy = [sys.executable, "-m", "asml", "deploy", "--target", "local", "--yes"]
+    source = root / "services" / "api" / "hello" / "main.c"
+    original = source.read_text(encoding="utf-8")
+    full, code_only = [], []
+    for round_number in range(rounds):
+        source.write_text(original.replace("Hello", f"Hello {round_number}a"), encoding="utf-8")
+        full.append(_timed(deploy, root, env))
+        source.write_text(original.replace("Hello", f"Hello {round_number}b"), encoding="utf-8")
+        code_only.append(_timed([*deploy, "--code-only"], root, env))
+    ratio = median_ratio(code_only, full)
+    table = Table(
+        "A code change to one of 3 functions: `asml deploy` vs `asml deploy --code-only` (moto)",
+        ["command", "median", "vs full deploy"],
+    )
+    table.rows += [
+        ["`asml deploy --yes` (plan and apply)", seconds(sorted(full)[rounds // 2]), "1.00x"],
+        ["`asml deploy --code-only --yes`", seconds(sorted(code_only)[rounds // 2]),
+         f"{ratio:.2f}x"],
+    ]  # fmt: skip
+    table.notes += [
+        f"{rounds} rounds, each a rebuild of the changed function then its deploy, in a fresh"
+        " process; the ratio is the median of per-round ratios",
+        f"goal: ≤ {GOAL_CODE_ONLY:.2f}x of a full deploy: {ratio:.2f}x"
+        f" ({'met' if ratio <= GOAL_CODE_ONLY else 'NOT met'})",
+    ]
+    return table

@@ -4,6 +4,10 @@
 #   scripts/bootstrap.sh                 .venv on CPython 3.10, with the wasmer and wasmtime engines
 #   scripts/bootstrap.sh --compat 3.13   .venv-3.13 on a newer CPython, without wasmer (no wheels)
 #
+# The first form also creates .venv-checkov with checkov, the IaC scanner the tests run over the
+# Terraform (tests/scan): a venv of its own, since checkov pins boto3, packaging and networkx
+# older than asml and its tests need.
+#
 # A second run with nothing changed finishes in well under a second: the venv records a hash of
 # everything that decides its contents and is rebuilt only when that hash changes.
 set -euo pipefail
@@ -72,9 +76,30 @@ if [[ -z "${ASML_TERRAFORM:-}" ]] && ! command -v terraform >/dev/null 2>&1; the
     die "Terraform (>= 1.3) is not on PATH: install it (https://developer.hashicorp.com/terraform/install) or point ASML_TERRAFORM at the binary"
 fi
 
+# checkov in its own venv, with a fingerprint of its own: a change to asml's dependencies does
+# not reinstall it, nor a new checkov version asml's.
+CHECKOV_VERSION=3.3.30
+ensure_checkov() {
+    local venv=.venv-checkov fingerprint
+    fingerprint=$( { "$python" -VV; echo "checkov==$CHECKOV_VERSION"; cat scripts/bootstrap.sh; } | sha256sum | cut -d' ' -f1)
+    if [[ -f "$venv/.asml-bootstrap" && "$(cat "$venv/.asml-bootstrap")" == "$fingerprint" && -x "$venv/bin/checkov" ]]; then
+        return 0
+    fi
+    say "creating $venv with checkov $CHECKOV_VERSION"
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    quiet_pip "$venv/bin/python" -m pip install --quiet --upgrade pip
+    quiet_pip "$venv/bin/python" -m pip install --quiet "checkov==$CHECKOV_VERSION" \
+        || die "cannot install checkov $CHECKOV_VERSION"
+    [[ "$(CKV_SKIP_PACKAGE_UPDATE_CHECK=true "$venv/bin/checkov" --version)" == "$CHECKOV_VERSION" ]] \
+        || die "checkov $CHECKOV_VERSION does not run; see above"
+    echo "$fingerprint" > "$venv/.asml-bootstrap"
+}
+
 extras=dev
 (( compat )) && extras=test,toolchains
 (( compat )) || ensure_system_packages
+(( compat )) || ensure_checkov
 stamp="$venv/.asml-bootstrap"
 fingerprint=$( { "$python" -VV; echo "$extras"; cat pyproject.toml scripts/bootstrap.sh generator/asml/toolchain/wasmer_llvm.py; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" && -x "$venv/bin/python" ]]; then

@@ -35,4 +35,5 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
     assert "| guest on wasmer-llvm | 1 MB |" in text
     assert "### `asml plan` vs raw `terraform plan`" in text
     assert "| `terraform plan` |" in text
+    assert "| `asml deploy --code-only --yes` |" in text
     assert "### `asml serve`: GET /hello (examples/hello, wasmer-llvm)" in text

@@ -37,3 +37,13 @@ output "domain_target" {
   description = "The regional hostname a custom domain's DNS record points at, or null."
   value       = try(aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name, null)
 }
+
+output "access_log_group_name" {
+  description = "Name of the CloudWatch log group that holds the stage's access logs."
+  value       = aws_cloudwatch_log_group.access.name
+}
+
+output "access_log_group_arn" {
+  description = "ARN of the CloudWatch log group that holds the stage's access logs."
+  value       = aws_cloudwatch_log_group.access.arn
+}

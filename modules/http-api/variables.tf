@@ -75,13 +75,24 @@ variable "cors" {
 }
 
 variable "domain" {
-  description = "A custom domain for the API, with its ACM certificate in the same region, and optionally the Route 53 zone to create its alias record in; null for none."
+  description = "A custom domain for the API; null for none. With certificate_arn, that ACM certificate (in the API's region) serves it; without, the module requests one from ACM and validates it through DNS in the Route 53 zone. The zone (zone_id, or zone_name to look it up) also gets the domain's alias record."
   type = object({
     name            = string
-    certificate_arn = string
+    certificate_arn = optional(string)
     zone_id         = optional(string)
+    zone_name       = optional(string)
   })
   default = null
+
+  validation {
+    condition     = var.domain == null || try(var.domain.certificate_arn, null) != null || try(var.domain.zone_id, null) != null || try(var.domain.zone_name, null) != null
+    error_message = "A domain without certificate_arn needs zone_id or zone_name: ACM validates the certificate it issues through DNS records in that zone."
+  }
+
+  validation {
+    condition     = var.domain == null || try(var.domain.zone_id, null) == null || try(var.domain.zone_name, null) == null
+    error_message = "Give the domain's zone as zone_id or as zone_name, not both."
+  }
 }
 
 variable "stage_variables" {
@@ -90,8 +101,30 @@ variable "stage_variables" {
   default     = {}
 }
 
+variable "log_retention_in_days" {
+  description = "How long the stage's access log group keeps logs; 0 keeps them forever."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "CloudWatch Logs accepts 0 (forever), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key that encrypts the access log group (its key policy must let CloudWatch Logs use it); null for CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn is the ARN of a KMS key, arn:aws:kms:<region>:<account>:key/<id>, or null."
+  }
+}
+
 variable "tags" {
-  description = "Tags for the API, its stage and its domain."
+  description = "Tags for the API, its stage, its access log group and its domain."
   type        = map(string)
   default     = {}
 }

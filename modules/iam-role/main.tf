@@ -24,6 +24,7 @@ resource "aws_iam_role" "this" {
   name                 = var.name
   description          = var.description
   assume_role_policy   = data.aws_iam_policy_document.assume_role.json
+  path                 = var.path
   permissions_boundary = var.permissions_boundary
   tags                 = var.tags
 }
@@ -34,6 +35,44 @@ data "aws_iam_policy_document" "this" {
     sid       = "Logs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${local.log_group_arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn != null ? [var.kms_key_arn] : []
+
+    content {
+      sid       = "DecryptEnvironment"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  # X-Ray and the network interfaces of a VPC function take no resource-level permissions:
+  # "*" is the only resource these actions accept.
+  dynamic "statement" {
+    for_each = var.tracing ? [true] : []
+
+    content {
+      sid       = "Tracing"
+      actions   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.vpc_access ? [true] : []
+
+    content {
+      sid = "VpcNetworkInterfaces"
+      actions = [
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:UnassignPrivateIpAddresses",
+      ]
+      resources = ["*"]
+    }
   }
 
   dynamic "statement" {

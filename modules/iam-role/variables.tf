@@ -58,6 +58,45 @@ variable "permissions_boundary" {
   description = "ARN of a policy that bounds the role's permissions, where the account requires one."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/", var.permissions_boundary))
+    error_message = "permissions_boundary is the ARN of a managed policy (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "path" {
+  description = "IAM path of the role, e.g. \"/asml/\", where the estate files roles by path (boundaries and SCPs often match on it)."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.path)) && length(var.path) <= 512
+    error_message = "An IAM path starts and ends with /, e.g. \"/asml/\"."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "The customer-managed KMS key of the function's environment variables: the role may decrypt with it (kms:Decrypt), nothing more. null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn is the ARN of a KMS key (arn:aws:kms:...)."
+  }
+}
+
+variable "tracing" {
+  description = "Whether the function sends X-Ray traces: the role may then write them (xray:PutTraceSegments, xray:PutTelemetryRecords)."
+  type        = bool
+  default     = false
+}
+
+variable "vpc_access" {
+  description = "Whether the function runs in a VPC: the role may then manage the network interfaces Lambda attaches (the actions of AWSLambdaVPCAccessExecutionRole)."
+  type        = bool
+  default     = false
 }
 
 variable "tags" {

@@ -32,3 +32,8 @@ output "log_group_arn" {
   description = "ARN of the function's CloudWatch log group."
   value       = aws_cloudwatch_log_group.this.arn
 }
+
+output "failure_destination_arn" {
+  description = "Where failed asynchronous invocations go (the created queue, or async_invoke.on_failure_arn); null for none."
+  value       = local.failure_destination
+}

@@ -114,6 +114,11 @@ variable "reserved_concurrent_executions" {
   description = "Concurrency reserved for the function; -1 leaves it unreserved, 0 stops all invocations."
   type        = number
   default     = -1
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "Reserved concurrency is a whole number: -1 (unreserved), 0, or more."
+  }
 }
 
 variable "log_retention_in_days" {
@@ -127,8 +132,90 @@ variable "log_retention_in_days" {
   }
 }
 
+variable "log_format" {
+  description = "Lambda's log format: \"JSON\" (one JSON object per line, with level and request id: searchable in CloudWatch Logs Insights) or \"Text\"; null leaves it unset (Lambda's default, Text)."
+  type        = string
+  default     = "JSON"
+
+  validation {
+    condition     = var.log_format == null || contains(["JSON", "Text"], coalesce(var.log_format, "JSON"))
+    error_message = "The log format is \"JSON\" or \"Text\", or null."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: \"Active\" traces every invocation (the role needs xray:PutTraceSegments, which the iam-role module's tracing adds), \"PassThrough\" only requests that arrive traced."
+  type        = string
+  default     = "PassThrough"
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "The tracing mode is \"Active\" or \"PassThrough\"."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "A customer-managed KMS key for the environment variables and the log group; null uses AWS-owned keys. Its key policy must let CloudWatch Logs use it, and the role must be able to decrypt with it (the iam-role module's kms_key_arn)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn is the ARN of a KMS key (arn:aws:kms:...)."
+  }
+}
+
+variable "code_signing_config_arn" {
+  description = "A Lambda code-signing configuration the function's zips must satisfy; null requires no signature."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.code_signing_config_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[^:]+:[0-9]{12}:code-signing-config:csc-[a-z0-9]+$", var.code_signing_config_arn))
+    error_message = "code_signing_config_arn is the ARN of a code-signing configuration (arn:aws:lambda:REGION:ACCOUNT:code-signing-config:csc-...)."
+  }
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets to place the function in (its role then needs the ENI permissions the iam-role module's vpc_access adds); empty keeps it outside any VPC."
+  type        = list(string)
+  default     = []
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the function in its VPC; required when vpc_subnet_ids is set."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.vpc_security_group_ids) > 0 || length(var.vpc_subnet_ids) == 0
+    error_message = "A function placed in subnets needs at least one security group."
+  }
+}
+
 variable "tags" {
   description = "Tags for the function and its log group."
   type        = map(string)
   default     = {}
+}
+
+variable "async_invoke" {
+  description = "Retries and a failure destination for asynchronous invocations; null: Lambda's defaults (2 retries, 6 hours, no destination). create_failure_queue makes an SQS queue (<function_name>-failures) the destination; the role must be allowed to send to it (failure_destination_arn)."
+  type = object({
+    maximum_retry_attempts       = optional(number, 2)
+    maximum_event_age_in_seconds = optional(number, 21600)
+    on_failure_arn               = optional(string)
+    create_failure_queue         = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.async_invoke == null || (try(var.async_invoke.maximum_retry_attempts >= 0 && var.async_invoke.maximum_retry_attempts <= 2, false) && try(var.async_invoke.maximum_event_age_in_seconds >= 60 && var.async_invoke.maximum_event_age_in_seconds <= 21600, false))
+    error_message = "Lambda retries 0-2 times and keeps an event 60-21600 seconds."
+  }
+
+  validation {
+    condition     = var.async_invoke == null || !(try(var.async_invoke.create_failure_queue, false) && try(var.async_invoke.on_failure_arn, null) != null)
+    error_message = "Give on_failure_arn or create_failure_queue, not both."
+  }
 }

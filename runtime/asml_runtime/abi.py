@@ -12,6 +12,7 @@ import time
 from asml_runtime import logs
 from asml_runtime.errors import AbiViolation
 from asml_runtime.iomods import NoIomods
+from asml_runtime.undeclared import Refusals
 
 TYPE_CHECKING = False  # typing itself is not imported at cold start
 if TYPE_CHECKING:
@@ -66,10 +67,12 @@ class Host:
     def __init__(self, function: str, iomods: IomodClient | None = None) -> None:
         self.function = function
         self.iomods = iomods or NoIomods()
+        self.refusals = Refusals(function)
         self.current = Invocation()
 
     def begin(self) -> Invocation:
         self.current = Invocation()
+        self.refusals.reset()
         return self.current
 
     def _report(self, what: str) -> None:
@@ -106,23 +109,35 @@ class Host:
             name = memory.read(call, call_length).decode("utf-8")
         except UnicodeDecodeError:
             raise AbiViolation("asml.iomod_invoke: the call name is not UTF-8") from None
-        return self.iomods.invoke(name, memory.read(data, data_length))
+        identifier = self.iomods.invoke(name, memory.read(data, data_length))
+        if identifier == -1:  # not this function's to make: an error it can read
+            declared: frozenset[str] = getattr(self.iomods, "allowed", frozenset())
+            return self.refusals.refuse(name, declared, getattr(self.iomods, "restricted", {}))
+        return identifier
 
     def iomod_poll(self, identifier: int) -> int:
+        if self.refusals.result(identifier) is not None:
+            return FAILED
         return self.iomods.poll(identifier)
 
     def iomod_wait(self, identifier: int, timeout_ms: int) -> int:
+        if self.refusals.result(identifier) is not None:
+            return FAILED
         return self.iomods.wait(identifier, max(0, timeout_ms) / 1000)
 
     def iomod_result_len(self, identifier: int) -> int:
-        result = self.iomods.result(identifier)
+        result = self.refusals.result(identifier) or self.iomods.result(identifier)
         return -1 if result is None else len(result)
 
     def iomod_read(self, memory: GuestMemory, identifier: int, pointer: int) -> int:
-        result = self.iomods.result(identifier)
+        refused = self.refusals.result(identifier)
+        result = refused or self.iomods.result(identifier)
         if result is None:
             return -1
         check_range(memory, "asml.iomod_read", pointer, len(result))
         memory.write(pointer, result)
-        self.iomods.forget(identifier)
+        if refused is not None:
+            self.refusals.forget(identifier)
+        else:
+            self.iomods.forget(identifier)
         return len(result)

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -212,9 +212,14 @@ class IomodHost:
                 self._listen(member)
                 self._spawn(member)
 
-    def client(self, allowed: Iterable[str]) -> IomodCalls:
-        """The calls one function may make: those of the IOmods it declared."""
-        return IomodCalls(self, frozenset(allowed))
+    def client(
+        self,
+        allowed: Iterable[str],
+        restricted: Mapping[str, tuple[str, frozenset[str]]] | None = None,
+    ) -> IomodCalls:
+        """The calls one function may make: those of the IOmods it declared, and of those it
+        named some calls of (``restricted``: coordinates -> (name, calls)), those calls only."""
+        return IomodCalls(self, frozenset(allowed), dict(restricted or {}))
 
     @property
     def closed(self) -> bool:
@@ -421,9 +426,15 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 class IomodCalls:
     """One function's view of the host: the ABI's call ids, limited to its own IOmods."""
 
-    def __init__(self, host: IomodHost, allowed: frozenset[str]) -> None:
+    def __init__(
+        self,
+        host: IomodHost,
+        allowed: frozenset[str],
+        restricted: dict[str, tuple[str, frozenset[str]]] | None = None,
+    ) -> None:
         self.host = host
         self.allowed = allowed
+        self.restricted = restricted or {}
         self._calls: dict[int, Call] = {}
         self._next = 1
         self._unsent = False  # calls started since the loop last ran
@@ -432,6 +443,8 @@ class IomodCalls:
         coordinates, name = protocol.split_call(call)
         if coordinates not in self.allowed or not protocol.CALL_NAME.match(name):
             return -1
+        if coordinates in self.restricted and name not in self.restricted[coordinates][1]:
+            return -1  # a call of an IOmod the function named only other calls of
         identifier = self._next
         self._next = identifier + 1 if identifier < 2**31 - 1 else 1
         self._calls[identifier] = self.host.submit(coordinates, name, data)

@@ -1,6 +1,7 @@
 """The runtime's side of IOmod calls, as the guest ABI sees them.
 
-:class:`NoIomods` serves functions that declare no IOmods: every call is refused with -1.
+:class:`NoIomods` serves functions that declare no IOmods: every call is refused with -1,
+which the ABI's host turns into an error the guest reads (:mod:`asml_runtime.undeclared`).
 Functions that declare IOmods list them in ``iomods.json`` beside their artifact (``asml
 build`` writes it); :func:`load_iomods` starts them with an
 :class:`~asml_runtime.iomod_host.IomodHost`, found on the IOmod search path:
@@ -78,17 +79,37 @@ class IomodConfigError(LoadError):
     """The function's IOmods cannot be found or started."""
 
 
-def declared(function_dir: Path | str) -> list[tuple[str, str]]:
-    """The (coordinates, version) of the IOmods in the function's ``iomods.json``."""
+def _entries(function_dir: Path | str) -> list[dict[str, object]]:
     path = os.path.join(function_dir, IOMODS_FILE)
     if not os.path.isfile(path):
         return []
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        return [(str(entry["coordinates"]), str(entry["version"])) for entry in data["iomods"]]
+            entries = json.load(handle)["iomods"]
+        for entry in entries:
+            if not {"coordinates", "version"} <= set(entry):
+                raise KeyError("coordinates and version")
+            if not isinstance(entry.get("calls", []), list):
+                raise TypeError("calls is not a list")
+        return list(entries)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IomodConfigError(f"{path}: unreadable ({error}); rebuild with `asml build`") from None
+
+
+def declared(function_dir: Path | str) -> list[tuple[str, str]]:
+    """The (coordinates, version) of the IOmods in the function's ``iomods.json``."""
+    return [(str(e["coordinates"]), str(e["version"])) for e in _entries(function_dir)]
+
+
+def restricted_calls(function_dir: Path | str) -> dict[str, tuple[str, frozenset[str]]]:
+    """The IOmods the function may make only some calls of: coordinates -> (its name in the
+    service, those calls). An IOmod not here may be called in full."""
+    return {
+        str(e["coordinates"]): (str(e.get("name", e["coordinates"])),
+                                frozenset(str(c) for c in e["calls"]))  # type: ignore[attr-defined]
+        for e in _entries(function_dir)
+        if "calls" in e
+    }  # fmt: skip
 
 
 def search_path() -> list[Path]:
@@ -139,7 +160,8 @@ def load_iomods(function_dir: Path | str) -> IomodClient:
                 f" was built for {version}. Rebuild and redeploy the service."
             )
         found.append((manifest, directory))
-    return _shared_host(found).client(coordinates for coordinates, _ in wanted)
+    restricted = restricted_calls(function_dir)
+    return _shared_host(found).client((c for c, _ in wanted), restricted)
 
 
 # One host per process: its Cap'n Proto event loop is bound to the thread, and a thread can

@@ -61,7 +61,9 @@ def test_flipped_bits_are_rejected(built: Path, no_engine: None) -> None:
 def test_a_truncated_artifact_is_rejected(built: Path, no_engine: None) -> None:
     module = built / "module.bin"
     module.write_bytes(module.read_bytes()[:100])
-    with pytest.raises(ArtifactError, match="100 bytes, the record says .*: the artifact is truncated"):
+    with pytest.raises(
+        ArtifactError, match=r"100 bytes, the record says .*: the artifact is truncated"
+    ):
         run_artifact(built)
 
 
@@ -74,12 +76,18 @@ def test_a_missing_artifact_is_rejected(built: Path) -> None:
 @pytest.mark.parametrize(
     ("keyword", "value", "message"),
     [
-        ("engine_package", "wasmer", "built for engine package wasmtime, but this runtime has wasmer"),
+        (
+            "engine_package",
+            "wasmer",
+            "built for engine package wasmtime, but this runtime has wasmer",
+        ),
         ("engine_version", "1.0.0", "built for engine version .*, but this runtime has 1.0.0"),
         ("architecture", "arm64", "built for architecture x86_64, but this runtime has arm64"),
     ],
 )
-def test_a_foreign_artifact_is_rejected(built: Path, keyword: str, value: str, message: str) -> None:
+def test_a_foreign_artifact_is_rejected(
+    built: Path, keyword: str, value: str, message: str
+) -> None:
     with pytest.raises(ArtifactError, match=message):
         verify(built, **{keyword: value})  # type: ignore[arg-type]
 

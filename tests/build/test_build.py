@@ -10,10 +10,10 @@ import pytest
 
 from asml.build import pipeline
 from asml.build.guests import base as guest_base
-from asml.build.pipeline import BuildErrors, Builder
-from asml_runtime.artifact import ArtifactError
+from asml.build.pipeline import Builder, BuildErrors
 from asml.manifest import load_project
 from asml.scaffold.languages import hello_response
+from asml_runtime.artifact import ArtifactError
 from tests.build.runner import GUEST_WAT, run_artifact, wat_guest
 from tests.conftest import RunAsml, add_engine_variants, write_tree
 
@@ -119,7 +119,9 @@ def test_builds_are_identical_in_any_checkout(matrix: Path, tmp_path: Path) -> N
     for name in ("one", "two"):
         copy = tmp_path / name / "matrix"
         shutil.copytree(matrix, copy, ignore=shutil.ignore_patterns(".asml", "node_modules"))
-        Builder(load_project(copy), cache_dir=tmp_path / name / "cache").build(["api.c", "api.rust"])
+        Builder(load_project(copy), cache_dir=tmp_path / name / "cache").build(
+            ["api.c", "api.rust"]
+        )
         copies.append(copy)
     for function in ("c", "rust"):
         files = [sorted((c / ".asml/build/api" / function).iterdir()) for c in copies]
@@ -143,14 +145,29 @@ def _project(tmp_path: Path, language: str, files: dict[str, str]) -> Path:
     )
 
 
-def test_a_compile_error_shows_the_compiler_output(tmp_path: Path, run_asml: RunAsml) -> None:
-    _project(tmp_path, "c", {"main.c": "int handler(void) { return nope; }\n"})
+@pytest.mark.parametrize(
+    ("language", "main", "compiler"),
+    [("c", "main.c", "C compiler (zig cc)"), ("cpp", "main.cpp", "C++ compiler (zig c++)")],
+)
+def test_a_compile_error_names_the_compiler_and_the_files_from_the_project_root(
+    tmp_path: Path, run_asml: RunAsml, language: str, main: str, compiler: str
+) -> None:
+    files = {
+        main: '#include "lib/util.h"\nint handler(void) {\n    return nope;\n}\n',
+        "lib/util.h": "static int twice(int x) {\n    return x * missing;\n}\n",
+    }
+    _project(tmp_path, language, files)
     result = run_asml("build")
     assert result.exit_code == 1
-    assert "Error: 1 function failed to build:\ns.f (services/s/f): zig failed (exit 1):" in (
-        result.output
+    assert result.stderr.lstrip("\n").splitlines()[:4] == [
+        "Error: 1 function failed to build:",
+        f"s.f (services/s/f): {compiler} failed (exit 1):",
+        f"In file included from services/s/f/{main}:1:",
+        "services/s/f/lib/util.h:2:16: error: use of undeclared identifier 'missing'",
+    ]
+    assert f"services/s/f/{main}:3:12: error: use of undeclared identifier 'nope'" in (
+        result.stderr
     )
-    assert "main.c:1:28: error: use of undeclared identifier 'nope'" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / ".asml/build/s/f").exists()
 
@@ -188,7 +205,7 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
 
 
 def test_unknown_names_are_refused(matrix: Path) -> None:
-    with pytest.raises(pipeline.AsmlError, match="api.nope: no such service or function"):
+    with pytest.raises(pipeline.AsmlError, match=r"api\.nope: no such service or function"):
         Builder(load_project(matrix)).build(["api.nope"])
 
 

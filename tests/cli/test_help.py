@@ -33,9 +33,11 @@ ALL = [(), *_commands(cli)]
 
 def test_the_command_tree() -> None:
     assert [" ".join(p) for p in ALL] == [
-        "", "apply", "build", "cast", "check", "destroy", "init", "invoke", "make",
-        "make function", "make service", "outputs", "pack", "pack iomod", "package", "plan",
-        "schema", "serve",
+        "", "apply", "build", "cast", "check", "completion", "deploy", "destroy", "init",
+        "invoke", "make",
+        "make function", "make service", "migrate", "outputs", "pack", "pack iomod", "package",
+        "plan",
+        "schema", "serve", "tf",
     ]  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,26 @@ def test_init_leaves_nothing_when_the_project_would_be_invalid(
     assert result.exit_code == 1
     assert "has 72 characters, more than AWS allows (64)" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_gitignore_keeps_net_and_ignores_caches_state_and_zips(
+    run_asml: RunAsml, tmp_path: Path
+) -> None:
+    run_asml("init", "todo", "--lang", "c", "--engine", "wasmtime")
+    root = tmp_path / "todo"
+    assert run_asml("cast", cwd=root).exit_code == 0  # net/ writes its own .gitignore
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    paths = [
+        "net/main.tf", "net/service_api.tf", "net/modules/iam-role/main.tf",
+        "net/dist/functions/api/hello.zip", "net/.terraform/providers/x", "net/prod.tfplan",
+        ".asml/cache/x", "terraform-state/_default/terraform.tfstate",
+        "services/api/hello/main.c",
+    ]  # fmt: skip
+    checked = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", *paths],
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.stdout.splitlines() == [
+        "net/dist/functions/api/hello.zip", "net/.terraform/providers/x", "net/prod.tfplan",
+        ".asml/cache/x", "terraform-state/_default/terraform.tfstate",
+    ]  # fmt: skip
+    gitignore = (root / ".gitignore").read_text()
+    assert "It is NOT a cache: it is the only\n# record of what is deployed." in gitignore

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,15 @@ def make_project(parent: Path, moto: str, extra: str = "") -> Path:
     manifest = root / "assemblylift.toml"
     manifest.write_text(manifest.read_text() + f'\n[local]\nendpoint = "{moto}"\n{extra}')
     return root
+
+
+def hash_in_net(root: Path, function: str) -> str:
+    """The source_code_hash net/ gives api.<function>."""
+    text = (root / "net" / "service_api.tf").read_text()
+    block = text[text.index(f'module "api_{function}" {{') :]
+    found = re.search(r'source_code_hash = "([^"]+)"', block)
+    assert found is not None
+    return found.group(1)
 
 
 def client(moto: str, service: str) -> Any:

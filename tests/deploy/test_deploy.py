@@ -4,14 +4,16 @@ destroy, against moto with the real Terraform and AWS provider; stages; failures
 from __future__ import annotations
 
 import json
-import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from asml.scaffold.project import InitOptions, init_project
 from tests.conftest import RunAsml
-from tests.deploy.conftest import client, deployed, make_project
+from tests.deploy.conftest import client, deployed, hash_in_net, make_project
 from tests.terraform import Terraform
 
 LOCAL = ("--target", "local")
@@ -20,14 +22,6 @@ LOCAL = ("--target", "local")
 def _json(output: str) -> dict[str, object]:
     start = output.index("{")
     return json.loads(output[start : output.rindex("}") + 1])  # type: ignore[no-any-return]
-
-
-def _hash_in_net(root: Path, function: str) -> str:
-    text = (root / "net" / "service_api.tf").read_text()
-    block = text[text.index(f'module "api_{function}" {{') :]
-    found = re.search(r'source_code_hash = "([^"]+)"', block)
-    assert found is not None
-    return found.group(1)
 
 
 def test_the_whole_cycle(tmp_path: Path, local_aws: str, run_asml: RunAsml) -> None:
@@ -39,16 +33,35 @@ def test_the_whole_cycle(tmp_path: Path, local_aws: str, run_asml: RunAsml) -> N
     assert summary["new_functions"] == ["api.bye", "api.hello"]
     # a layer; per function: itself, its log group, role and policy; the API, its stage, and
     # per route an integration, a route and a permission
-    assert summary["changes"] == {"add": 17, "change": 0, "destroy": 0}
+    assert summary["changes"] == {"add": 18, "change": 0, "destroy": 0}
 
     applied = run_asml("apply", *LOCAL, cwd=root)
     assert applied.exit_code == 0, applied.output
     assert "Endpoints:" in applied.output and "api.hello  asml-shop-api-hello" in applied.output
     assert deployed(local_aws)["functions"] == ["asml-shop-api-bye", "asml-shop-api-hello"]
 
+    shutil.rmtree(root / ".asml")  # what a user clearing the build cache does
     again = run_asml("plan", *LOCAL, "--detailed-exitcode", cwd=root)
     assert again.exit_code == 0, again.output
     assert "No changes" in again.output
+
+    (root / "terraform-state").rename(tmp_path / "elsewhere")
+    lost = run_asml("plan", *LOCAL, cwd=root)
+    assert lost.exit_code == 1, lost.output
+    assert (
+        "Error: stage default (local) has no Terraform state"
+        " (terraform-state/_default-local/terraform.tfstate), but"
+    ) in lost.output
+    assert "asml:project=shop, asml:stage=default already exist in us-east-1:" in lost.output
+    assert "log-group:/aws/lambda/asml-shop-api-hello" in lost.output
+    assert "Planning now would create them all again." in lost.output
+    # where asml kept state before: moved to terraform-state/ and used
+    (root / ".asml" / "state").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "_default-local").rename(root / ".asml/state/_default-local")
+    moved = run_asml("plan", *LOCAL, "--detailed-exitcode", cwd=root)
+    assert moved.exit_code == 0, moved.output
+    assert "Moved stage default (local)'s Terraform state from .asml/state/ to" in moved.output
+    assert (root / "terraform-state" / "_default-local" / "terraform.tfstate").is_file()
 
     source = root / "services" / "api" / "hello" / "main.c"
     source.write_text(source.read_text().replace("Hello", "Howdy"))
@@ -61,13 +74,28 @@ def test_the_whole_cycle(tmp_path: Path, local_aws: str, run_asml: RunAsml) -> N
 
     assert run_asml("apply", *LOCAL, cwd=root).exit_code == 0
     code = client(local_aws, "lambda").get_function(FunctionName="asml-shop-api-hello")
-    assert code["Configuration"]["CodeSha256"] == _hash_in_net(root, "hello")
+    assert code["Configuration"]["CodeSha256"] == hash_in_net(root, "hello")
 
     destroyed = run_asml("destroy", *LOCAL, "--yes", cwd=root)
     assert destroyed.exit_code == 0, destroyed.output
     assert deployed(local_aws) == {
         "functions": [], "layers": [], "roles": [], "apis": [], "log groups": []
     }  # fmt: skip
+
+    gone = run_asml("outputs", *LOCAL, cwd=root)
+    assert gone.exit_code == 1
+    assert gone.stderr.endswith(
+        "Error: stage default (local) has no outputs: it was not applied; run"
+        " `asml deploy --target local`\n"
+    )
+    # AWS's tagging index lists deleted resources for a while: a destroyed stage (its state
+    # kept, empty) plans again rather than being taken for one whose state was lost
+    client(local_aws, "logs").create_log_group(
+        logGroupName="/aws/lambda/asml-shop-api-hello",
+        tags={"asml:project": "shop", "asml:stage": "default"},
+    )
+    replanned = run_asml("plan", *LOCAL, cwd=root)
+    assert replanned.exit_code == 0, replanned.output
 
 
 def test_apply_refuses_a_plan_the_project_no_longer_matches(
@@ -120,8 +148,35 @@ def test_two_stages_coexist_and_destroy_independently(
     ]  # fmt: skip
     prod = client(local_aws, "lambda").get_function(FunctionName="asml-shop-prod-api-hello")
     assert prod["Configuration"]["Environment"]["Variables"] == {"LOG_LEVEL": "warn"}
+    which = run_asml("outputs", cwd=root)
+    assert which.exit_code == 1
+    assert which.stderr == (
+        "Error: stage default has not been applied; these have: dev (local) (`--stage dev"
+        " --target local`), prod (local) (`--stage prod --target local`). Name one with --stage"
+        " and --target\n"
+    )
+
+    # Terraform by hand on a stage gets the stage's variables: an apply without them would
+    # rename (replace) every resource to the default stage's names
+    by_hand = subprocess.run(
+        [sys.executable, "-m", "asml", "tf", "--stage", "prod", "--", "apply", "-auto-approve",
+         "-input=false"], cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert "0 added, 0 changed, 0 destroyed" in by_hand.stdout
+    # a by-hand init keeps the stage's own state
+    init = subprocess.run(
+        [sys.executable, "-m", "asml", "tf", "--stage", "prod", "--", "init", "-input=false"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert init.returncode == 0, init.stderr
+    unchanged = run_asml("plan", "--stage", "prod", "--detailed-exitcode", cwd=root)
+    assert unchanged.exit_code == 0, unchanged.output
 
     assert run_asml("destroy", "--stage", "dev", "--yes", cwd=root).exit_code == 0
+    only = run_asml("outputs", cwd=root)
+    assert only.exit_code == 0, only.output
+    assert "asml-shop-prod-api-hello" in only.stdout
     left = deployed(local_aws)
     assert left["functions"] == ["asml-shop-prod-api-bye", "asml-shop-prod-api-hello"]
     assert all("-dev-" not in name for names in left.values() for name in names)
@@ -153,7 +208,15 @@ def test_no_local_aws_is_a_clear_error(tmp_path: Path, local_aws: str, run_asml:
     root = make_project(tmp_path, "http://127.0.0.1:9")
     result = run_asml("plan", *LOCAL, cwd=root)
     assert result.exit_code == 1
-    assert "nothing answers at http://127.0.0.1:9" in result.output
+    assert result.stderr == (
+        "Planning stage default (local) in us-east-1 ...\n"
+        "Error: nothing answers at http://127.0.0.1:9 ([Errno 111] Connection refused), the"
+        " [local] endpoint of the local target; start a local AWS there, e.g."
+        " `MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p 9` (the managed"
+        " policies are those the functions' roles attach), or set [local] endpoint in"
+        " assemblylift.toml\n"
+    )
+    assert not (root / ".asml" / "build").exists()  # said before building anything
 
 
 def test_missing_terraform_is_a_clear_error(

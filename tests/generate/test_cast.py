@@ -54,7 +54,18 @@ def test_cast_writes_the_same_bytes_in_two_checkouts(
     for root in checkouts:
         result = run_asml("cast", cwd=root)
         assert result.exit_code == 0, result.output
-        assert "net/: " in result.output and "2 functions in 2 services" in result.output
+        assert "net/: " in result.stdout and "2 functions in 2 services" in result.stdout
+        # The cache is empty: each layer says on stderr that it is being packaged, and when done.
+        assert "Packag" not in result.stdout
+        layers = ["runtime layer python3.12 (wasmtime VERSION, x86_64)",
+                  "IOmod layer of service api (python3.12, x86_64)"]  # fmt: skip
+        progress = re.sub(r"wasmtime [0-9.]+,", "wasmtime VERSION,", result.stderr)
+        progress = re.sub(r" in [0-9]+\.[0-9] s$", " in N s", progress, flags=re.MULTILINE)
+        assert [line for line in progress.splitlines() if line.startswith("Packag")] == [
+            line
+            for layer in layers
+            for line in (f"Packaging {layer} ...", f"Packaged {layer} in N s")
+        ]
     assert _files(first / "net") == _files(second / "net")
     names = set(_files(first / "net"))
     assert {"service_api.tf", "service_jobs.tf", "dist/functions/api/hello.zip",
@@ -71,6 +82,7 @@ def test_a_second_cast_changes_nothing(checkouts: tuple[Path, Path], run_asml: R
     result = run_asml("cast", cwd=root)
     assert result.exit_code == 0, result.output
     assert "0 files written" in result.output
+    assert "Packaging" not in result.output  # every layer comes from the cache
     assert _files(root / "net") == before
 
 

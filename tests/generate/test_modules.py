@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from asml.generate.module_docs import updated
-from asml.generate.net import MODULES, bundled_modules
+from asml.generate.net import ALL_MODULES as MODULES
+from asml.generate.net import bundled_modules
 from asml.generate.render import AWS_PROVIDER_VERSION, TERRAFORM_VERSION
 from tests.terraform import Terraform
 

@@ -43,8 +43,8 @@ def aws(moto: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def relay_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test project, with a ``relay-<engine>`` per engine and a ``plain`` function that
-    declares no IOmods; built. Returns the project root."""
+    """The test project, with a ``relay-<engine>`` per engine, a ``plain`` function that
+    declares no IOmods and a ``narrow`` one that names one call; built. Returns the root."""
     root = tmp_path_factory.mktemp("iomods") / "project"
     shutil.copytree(PROJECT, root)
     service = root / "services" / "io" / "service.toml"
@@ -60,6 +60,9 @@ def relay_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f"iomods = {json.dumps(RELAY_IOMODS)}\n"
         )
     blocks.append('\n[functions.plain]\nlanguage = "c"\nsource = "relay"\nengine = "wasmtime"\n')
+    # names one call of one IOmod only: the runtime refuses its other calls
+    blocks.append('\n[functions.narrow]\nlanguage = "c"\nsource = "relay"\nengine = "wasmtime"\n'
+                  'iomods = ["crypto.uuid4"]\n')  # fmt: skip
     with service.open("a", encoding="utf-8") as handle:
         handle.write("".join(blocks))
     Builder(load_project(root)).build()

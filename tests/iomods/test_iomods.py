@@ -164,14 +164,54 @@ def test_malformed_input_is_a_structured_error(aws: str, relay: Any, engine: str
     assert json.loads(client.result(identifier) or b"")["code"] == "BadInput"
 
 
-def test_calls_to_undeclared_iomods_are_refused(aws: str, relay: Any, relay_project: Path) -> None:
-    guest = relay(engine_of(relay_project))
-    assert guest.call("akkoro.aws.lambda.invoke", {"FunctionName": "x"}) == {"refused": True}
+def test_calls_to_undeclared_iomods_are_an_error_the_guest_reads(
+    aws: str, relay: Any, relay_project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = engine_of(relay_project)
+    guest = relay(engine)
+    fix = (
+        "in services/io/service.toml, add the dependency's name to `iomods` of"
+        f" [functions.relay-{engine}] (and, if the service has none yet, an [iomods.NAME] with"
+        ' coordinates = "akkoro.aws.lambda")'
+    )
+    message = (
+        f"io.relay-{engine} called akkoro.aws.lambda.invoke, but does not declare IOmod"
+        f" akkoro.aws.lambda: {fix}"
+    )
+    with caplog.at_level("ERROR", logger="asml.runtime"):
+        answers = guest.run([("akkoro.aws.lambda.invoke", {"FunctionName": "x"})] * 2)
+    assert answers == [{"error": {"code": "NotDeclared", "message": message}}] * 2
+    # once per event, not once per call: a loop must not flood the log
+    assert [r.getMessage() for r in caplog.records] == [message]
+    # the function's own IOmods still answer, in the same event as a refused call
+    mixed = guest.run([("akkoro.aws.lambda.invoke", {}), ("akkoro.std.crypto.uuid4", {})])
+    assert mixed[0]["error"]["code"] == "NotDeclared" and len(mixed[1]["ok"]["uuid"]) == 36
     plain_dir = service_build(relay_project) / "plain"
     assert not (plain_dir / "iomods.json").exists()
     plain = Function(plain_dir, iomods=load_iomods(plain_dir))
     answer = json.loads(plain.invoke(b'[["akkoro.std.crypto.uuid4", {}]]'))
-    assert answer == [{"refused": True}]
+    assert answer[0]["error"]["code"] == "NotDeclared"
+    assert "io.plain called akkoro.std.crypto.uuid4" in answer[0]["error"]["message"]
+    # a name that is no IOmod call says so
+    bad = json.loads(plain.invoke(b'[["uuid4", {}]]'))
+    assert "'uuid4', which is not an IOmod call" in bad[0]["error"]["message"]
+
+
+def test_a_function_that_names_some_calls_may_make_only_those(
+    aws: str, relay: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    narrow = relay("wasmtime", "narrow")
+    with caplog.at_level("ERROR", logger="asml.runtime"):
+        uuid, digest = narrow.run([("akkoro.std.crypto.uuid4", {}),
+                                   ("akkoro.std.crypto.hash", {"data": "x"})])  # fmt: skip
+    assert len(uuid["ok"]["uuid"]) == 36
+    message = (
+        'io.narrow called akkoro.std.crypto.hash, but its manifest names only "crypto.uuid4" of'
+        ' IOmod crypto: in services/io/service.toml, add "crypto.hash" to `iomods` of'
+        " [functions.narrow] (its role gets that call's IAM actions too)"
+    )
+    assert digest == {"error": {"code": "NotDeclared", "message": message}}
+    assert [r.getMessage() for r in caplog.records] == [message]
 
 
 @each_engine

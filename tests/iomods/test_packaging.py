@@ -85,25 +85,53 @@ def test_a_packed_iomod_can_be_used_by_path(tmp_path: Path, run_asml: RunAsml) -
     )  # fmt: skip
     assert (laid_out / "acme.test.echo" / "main.py").is_file()
     declared = json.loads((root / ".asml/build/io/relay/iomods.json").read_text(encoding="utf-8"))
-    assert declared == {"iomods": [{"coordinates": "acme.test.echo", "version": "0.2.0"}]}
+    assert declared == {
+        "iomods": [{"coordinates": "acme.test.echo", "name": "echo", "version": "0.2.0"}]
+    }
 
 
-def test_a_version_mismatch_fails_the_build_with_the_key(tmp_path: Path) -> None:
+def test_a_local_iomods_version_mismatch_fails_the_build_with_the_key(tmp_path: Path) -> None:
     from asml.errors import AsmlError
 
     root = tmp_path / "project"
     shutil.copytree(PROJECT, root)
     toml = root / "services" / "io" / "service.toml"
     toml.write_text(
-        toml.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "9.9.9"')
+        toml.read_text(encoding="utf-8").replace(
+            'path = "echo_iomod"', 'path = "echo_iomod"\nversion = "9.9.9"'
+        )
         + '\n[functions.relay]\nlanguage = "c"\nengine = "wasmtime"\n',
         encoding="utf-8",
     )
     with pytest.raises(AsmlError) as caught:
         Builder(load_project(root)).build()
-    assert "service.toml: iomods.crypto.version asks for 9.9.9, but asml ships version 0.1.0" in (
+    assert "service.toml: iomods.echo.version asks for 9.9.9, but the IOmod is version 0.2.0" in (
         str(caught.value)
     )
+
+
+def test_a_standard_iomod_pinned_at_another_version_is_asmls_own(
+    tmp_path: Path, run_asml: RunAsml
+) -> None:
+    """AssemblyLift projects pin akkoro.std.http 0.3.0 and the like: asml runs its own build
+    and `asml check` says so (before, check passed and the build failed)."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root)
+    toml = root / "services" / "io" / "service.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "0.3.0"')
+        + '\n[functions.relay]\nlanguage = "c"\nengine = "wasmtime"\niomods = ["crypto"]\n',
+        encoding="utf-8",
+    )
+    checked = run_asml("-C", str(root), "check")
+    assert checked.exit_code == 0, checked.output
+    assert (
+        "note: services/io/service.toml: `iomods.crypto.version`: asml runs its own"
+        " akkoro.std.crypto, version 0.1.0" in checked.output
+    )
+    Builder(load_project(root)).build()
+    declared = json.loads((root / ".asml/build/io/relay/iomods.json").read_text(encoding="utf-8"))
+    assert declared["iomods"][0]["version"] == "0.1.0"
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from asml.manifest import model
+from asml.manifest import model, triggers
 
 DOC = (Path(__file__).parents[2] / "docs" / "manifest.md").read_text()
 MODELS = [
     value
-    for value in vars(model).values()
+    for module in (model, triggers)
+    for value in vars(module).values()
     if isinstance(value, type)
     and issubclass(value, BaseModel)
-    and value.__module__ == model.__name__
+    and value.__module__ == module.__name__
 ]
 
 

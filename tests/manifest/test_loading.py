@@ -57,6 +57,8 @@ memory_mb = 512
 handler = "main"
 authorizer = "auth0"
 http = { verb = "POST", path = "/orders" }
+# In AssemblyLift every function of a service may call the service's IOmods.
+iomods = ["http"]
 
 [authorizers.auth0]
 type = "JWT"

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from asml.manifest import legacy
+from asml.manifest import assemblylift
 from asml.manifest.schema import manifest_schema, render_schema
 
 if sys.version_info >= (3, 11):
@@ -71,7 +71,19 @@ def test_schema_rejects_what_the_loader_rejects() -> None:
         jsonschema.validate(bad, manifest_schema("service"))
 
 
-def test_legacy_manifests_normalise_to_the_schema() -> None:
-    root = GOLDEN / "assemblylift-0.4" / "project"
-    raw = tomllib.loads((root / "services/hello/service.toml").read_text())
-    jsonschema.validate(legacy.normalize_service(raw).data, manifest_schema("service"))
+@pytest.mark.parametrize(
+    "case", sorted(p.parent.name for p in GOLDEN.glob("assemblylift-0.*/project"))
+)
+def test_assemblylift_manifests_normalise_to_the_schema(case: str) -> None:
+    """What asml reads from an AssemblyLift file is asml's own format (as migrate writes it)."""
+    root = GOLDEN / case / "project"
+    raw, context = assemblylift.normalize_project(
+        tomllib.loads((root / "assemblylift.toml").read_text())
+    )
+    if not raw.errors:
+        jsonschema.validate(raw.data, manifest_schema("project"))
+    for path in sorted(root.glob("services/*/service.toml")):
+        service = assemblylift.ServiceContext(root, path.parent.name, path.parent, context)
+        normalized = assemblylift.normalize_service(tomllib.loads(path.read_text()), service)
+        if not normalized.errors:
+            jsonschema.validate(normalized.data, manifest_schema("service"))

@@ -314,3 +314,26 @@ def test_pack_helper_lays_the_archive_out_as_pbs_does(tmp_path: Path) -> None:
     archive = pack_as_python_build_standalone(prefix, tmp_path / "a.tar.gz")
     with tarfile.open(archive) as tar:
         assert sorted(tar.getnames()) == ["python", "python/bin", "python/bin/python3.10"]
+
+
+class _Heard:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def started(self, layer: str) -> None:
+        self.lines.append(f"started {layer}")
+
+    def finished(self, layer: str, seconds: float) -> None:
+        assert seconds > 0
+        self.lines.append(f"finished {layer}")
+
+
+@needs_310
+def test_packaging_the_layer_is_reported_unless_it_is_cached(tmp_path: Path) -> None:
+    heard = _Heard()
+    for name in ("one", "two"):
+        build_interpreter_layer(
+            "x86_64", tmp_path / f"{name}.zip", tmp_path / "cache", progress=heard
+        )
+    layer = f"interpreter layer CPython {PYTHON_VERSION} (x86_64)"
+    assert heard.lines == [f"started {layer}", f"finished {layer}"]

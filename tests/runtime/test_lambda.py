@@ -174,6 +174,8 @@ def test_each_sdk_answers_an_http_event(
     # Warm: the same execution environment answers again.
     assert emulator.invoke(HTTP_EVENT).body == response.body
     assert emulator.log().count("INIT START") == 1
+    # the template's own log line, with the function's name
+    assert emulator.log().count(f"api.{language}-{variant[0]}: saying hello") == 2
 
 
 @each_variant
@@ -226,6 +228,19 @@ def test_a_corrupt_artifact_fails_the_init(guests: Path, serve: Serve, variant: 
     assert response.error_type == "ArtifactError"
     assert "its SHA-256 does not match the record" in response.body["errorMessage"]
     assert "cannot load the function" in emulator.log()
+
+
+@each_variant
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", None])
+def test_the_guests_log_lines_reach_the_log_from_its_level(
+    guests: Path, serve: Serve, variant: Variant, level: str | None
+) -> None:
+    env = {"ASML_LOG_LEVEL": level} if level else {}
+    emulator = serve(guests / f"levels-{variant[0]}", variant, env=env)
+    assert emulator.invoke({}).body == "logged"
+    lines = [line for line in emulator.log().splitlines() if f"t.levels-{variant[0]}:" in line]
+    shown = [line.rsplit(" ", 1)[-1] for line in lines if "line at " in line]
+    assert shown == (["debug"] if level == "DEBUG" else []) + ["info", "warn", "error"]
 
 
 @each_variant

@@ -27,7 +27,9 @@ class EngineSpec:
 
 
 ENGINES = {
-    "wasmer-llvm": EngineSpec("wasmer-llvm", "wasmer", "wasmer-compiler-llvm", "wasmer_compiler_llvm"),
+    "wasmer-llvm": EngineSpec(
+        "wasmer-llvm", "wasmer", "wasmer-compiler-llvm", "wasmer_compiler_llvm"
+    ),
     "wasmer-cranelift": EngineSpec(
         "wasmer-cranelift", "wasmer", "wasmer-compiler-cranelift", "wasmer_compiler_cranelift"
     ),
@@ -48,7 +50,9 @@ def _version(package: str) -> str:
 def require(engine: str) -> EngineSpec:
     """The engine's spec, or a ToolchainError saying how to make it available."""
     spec = ENGINES[engine]
-    if spec.package == "wasmer" and (sys.version_info[:2] != (3, 10) or platform.machine() != "x86_64"):
+    if spec.package == "wasmer" and (
+        sys.version_info[:2] != (3, 10) or platform.machine() != "x86_64"
+    ):
         raise ToolchainError(
             f'engine "{engine}" compiles only under CPython 3.10 on x86_64 (wasmer\'s wheels stop'
             f" there), and this is CPython {platform.python_version()} on {platform.machine()};"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import difflib
 import multiprocessing
 import os
 import shutil
@@ -32,10 +33,11 @@ from asml.build.guests import BuildFailed, Guest, builder_for
 from asml.build.precompile import CompileJob, compile_module
 from asml.build.targets import TARGETS
 from asml.build.validate import check_guest
+from asml.errors import AsmlError, ManifestError
 from asml.iomods import service as service_iomods
-from asml.errors import AsmlError
+from asml.iomods.reach import reach_problems
 from asml.manifest import Project
-from asml_runtime.iomods import IOMODS_FILE
+from asml.manifest.problems import Problem
 from asml_runtime.artifact import (
     ABI_VERSION,
     PRECOMPILED_FILE,
@@ -46,6 +48,7 @@ from asml_runtime.artifact import (
     TargetInfo,
     file_info,
 )
+from asml_runtime.iomods import IOMODS_FILE
 
 BUILD_DIR = Path(".asml") / "build"
 CACHE_DIR = Path(".asml") / "cache"
@@ -72,6 +75,8 @@ class FunctionResult:
     seconds: float
     directory: Path
     note: str
+    # IOmod calls the guest names but may not make (asml.iomods.reach)
+    warnings: tuple[Problem, ...] = ()
 
 
 class Reporter(Protocol):
@@ -132,13 +137,21 @@ def select(project: Project, names: Sequence[str] = ()) -> list[_Work]:
             architecture = project.architecture_of(function)
             precompile = function.precompile and architecture == "x86_64"
             work.append(
-                _Work(service.name, name, guest, project.engine_of(function), architecture, precompile)
+                _Work(
+                    service.name, name, guest, project.engine_of(function), architecture, precompile
+                )
             )
     known = {w.guest.function for w in work} | {w.service for w in work}
     unknown = [n for n in names if n not in known]
     if unknown:
+        every = sorted(
+            {s.name for s in project.services}
+            | {f"{s.name}.{f}" for s in project.services for f in s.manifest.functions}
+        )
+        near = [m for n in unknown for m in difflib.get_close_matches(n, every, n=1)]
+        hint = f" (did you mean {' or '.join(near)}?)" if near else ""
         raise AsmlError(
-            f"{', '.join(unknown)}: no such service or function; name them as SERVICE or"
+            f"{', '.join(unknown)}: no such service or function{hint}; name them as SERVICE or"
             " SERVICE.FUNCTION (see `asml check`)"
         )
     return work
@@ -170,6 +183,15 @@ class Builder:
             name: service_iomods.resolve(self.project, self.project.service(name), self.cache_dir)
             for name in services
         }
+        wrong_calls = [
+            problem
+            for name in services
+            for problem in service_iomods.call_problems(
+                self.project.service(name), {n: s.manifest for n, s in iomods[name].items()}
+            )
+        ]
+        if wrong_calls:
+            raise ManifestError(wrong_calls)
         work = [
             dataclasses.replace(
                 w,
@@ -196,6 +218,11 @@ class Builder:
                         failures.append(error)
                         self.reporter.failed(function, error)
                         continue
+                    service = self.project.service(futures[future].service)
+                    manifests = {n: s.manifest for n, s in iomods[service.name].items()}
+                    module = (result.directory / WASM_FILE).read_bytes()
+                    found = reach_problems(service, futures[future].name, module, manifests)
+                    result = dataclasses.replace(result, warnings=tuple(found))
                     results.append(result)
                     self.reporter.finished(result)
         finally:
@@ -307,7 +334,9 @@ class Builder:
             raise BuildFailed(work.guest, f"the {work.engine} compiler crashed") from None
         except Exception as error:
             temporary.unlink(missing_ok=True)
-            raise BuildFailed(work.guest, f"{work.engine} cannot compile the module:", str(error)) from None
+            raise BuildFailed(
+                work.guest, f"{work.engine} cannot compile the module:", str(error)
+            ) from None
         self.cache.commit(temporary, cached)
         return cached, True
 

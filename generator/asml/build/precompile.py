@@ -25,10 +25,7 @@ class CompileJob:
 def compile_module(job: CompileJob) -> int:
     """Write the native artifact to ``job.out``; returns its size."""
     wasm = Path(job.wasm).read_bytes()
-    if job.engine == "wasmtime":
-        data = _wasmtime(wasm, job)
-    else:
-        data = _wasmer(wasm, job)
+    data = _wasmtime(wasm, job) if job.engine == "wasmtime" else _wasmer(wasm, job)
     Path(job.out).write_bytes(data)
     return len(data)
 

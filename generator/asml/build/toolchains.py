@@ -30,7 +30,8 @@ class Tool:
 
 @cache
 def zig() -> Tool:
-    """zig from the PyPI ``ziglang`` package: C, C++ and Zig to wasm32-wasi with no system packages."""
+    """zig from the PyPI ``ziglang`` package: C, C++ and Zig to wasm32-wasi with no system
+    packages."""
     override = os.environ.get("ASML_ZIG")
     if override:
         return Tool("zig", (override,), Path(override))
@@ -68,6 +69,14 @@ def c_compiler(cpp: bool) -> tuple[Tool, tuple[str, ...]]:
     )
 
 
+def c_compiler_name(cpp: bool) -> str:
+    """What messages call it: "C compiler (zig cc)", "C++ compiler (clang++)"."""
+    language = "C++" if cpp else "C"
+    if os.environ.get("ASML_C_TOOLCHAIN", "zig") == "clang":
+        return f"{language} compiler ({'clang++' if cpp else 'clang'})"
+    return f"{language} compiler (zig {'c++' if cpp else 'cc'})"
+
+
 @cache
 def clang(cpp: bool) -> Tool:
     """Debian's clang with wasi-libc (and libc++ for C++), wasm-ld from lld."""
@@ -75,7 +84,11 @@ def clang(cpp: bool) -> Tool:
     found = shutil.which(name)
     packages = "clang lld wasi-libc libclang-rt-14-dev-wasm32"
     packages += " libc++-14-dev-wasm32 libc++abi-14-dev-wasm32" if cpp else ""
-    if found is None or shutil.which("wasm-ld") is None or not Path("/usr/lib/wasm32-wasi").is_dir():
+    if (
+        found is None
+        or shutil.which("wasm-ld") is None
+        or not Path("/usr/lib/wasm32-wasi").is_dir()
+    ):
         raise ToolchainError(
             f"ASML_C_TOOLCHAIN=clang needs {name}, wasm-ld and wasi-libc; on Debian/Ubuntu:"
             f" `apt-get install {packages}` (or unset ASML_C_TOOLCHAIN to use zig)"

@@ -6,6 +6,7 @@ fix (printed without a traceback), 2 a command-line usage error, 70 a bug in asm
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -27,7 +28,8 @@ class AsmlGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ManifestError as error:
-            print_problems(error.problems)
+            # `asml check` is where notes are read; elsewhere they would bury the errors.
+            print_problems(error.problems, notes=ctx.invoked_subcommand == "check")
             click.secho(f"Error: {error}", fg="red", err=True)
             ctx.exit(error.exit_code)
         except AsmlError as error:
@@ -35,6 +37,11 @@ class AsmlGroup(click.Group):
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (`asml schema | head`): not a bug. Python would complain
+            # again when it flushes stdout at exit, so point stdout at nothing first.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except Exception:
             click.secho("Internal error: this is a bug in asml; please report it with:", err=True)
             traceback.print_exc()
@@ -65,18 +72,35 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    from asml.cli import build, cast, check, deploy, init, make, pack, package, schema, serve
+    from asml.cli import (
+        build,
+        cast,
+        check,
+        completion,
+        deploy,
+        init,
+        make,
+        migrate,
+        pack,
+        package,
+        schema,
+        serve,
+    )
 
     cli.add_command(init.init)
     cli.add_command(make.make)
     cli.add_command(check.check)
+    cli.add_command(migrate.migrate)
     cli.add_command(build.build)
     cli.add_command(package.package_command)
     cli.add_command(cast.cast)
     cli.add_command(deploy.plan)
     cli.add_command(deploy.apply)
+    cli.add_command(deploy.deploy)
     cli.add_command(deploy.destroy)
     cli.add_command(deploy.outputs)
+    cli.add_command(deploy.tf)
+    cli.add_command(completion.completion)
     cli.add_command(serve.serve)
     cli.add_command(serve.invoke)
     cli.add_command(pack.pack_group)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from asml.build.pipeline import Builder, FunctionResult
 from asml.cli.context import project_root
+from asml.cli.function_ref import complete_service_or_function
 from asml.cli.output import print_problems
 from asml.errors import AsmlError
 from asml.manifest import Project, load_project
@@ -89,7 +90,7 @@ def run_build(
     ``as_progress``: the table goes to stderr, for commands whose result is something else
     (`asml invoke` prints the response, which `| jq` must be able to read)."""
     project = load_project(project_root(ctx))
-    print_problems(project.warnings)
+    print_problems(project.warnings, notes=False)
     console = Console(stderr=True)
     with ProgressReporter(console) as reporter:
         results = Builder(project, jobs=jobs, reporter=reporter).build(functions)
@@ -110,10 +111,16 @@ def run_build(
     for result in results:
         if result.note:
             click.echo(f"note: {result.function}: {result.note}", err=as_progress)
+    print_problems([w for result in results for w in result.warnings])
     return project, results
 
 
-functions_argument = click.argument("functions", nargs=-1, metavar="[SERVICE[.FUNCTION]]...")
+functions_argument = click.argument(
+    "functions",
+    nargs=-1,
+    metavar="[SERVICE[.FUNCTION]]...",
+    shell_complete=complete_service_or_function,
+)
 jobs_option = click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Functions built at once. Default: CPU count."
 )

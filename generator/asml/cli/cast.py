@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from asml.cli.build import jobs_option, run_build
+from asml.cli.output import LayerLines
 from asml.generate.cast import generate
 from asml.generate.net import NET_DIR
 from asml.package.layer_check import AWS_REFUSES
@@ -26,8 +27,8 @@ def cast(ctx: click.Context, jobs: int | None) -> None:
       asml cast
       terraform -chdir=net init && terraform -chdir=net plan
     """
-    project, results = run_build(ctx, (), jobs)
-    generated = generate(project, results)
+    project, results = run_build(ctx, (), jobs, as_progress=True)  # net/ is the result
+    generated = generate(project, results, LayerLines())
     changed = [w for w in generated.written if w.status != "unchanged"]
     for written in changed:
         click.echo(f"  {written.status:<8} {NET_DIR}/{written.path}")

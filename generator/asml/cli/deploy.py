@@ -1,8 +1,11 @@
-"""``asml plan``, ``asml apply``, ``asml destroy`` and ``asml outputs``."""
+"""``asml plan``, ``asml apply``, ``asml deploy``, ``asml destroy``, ``asml outputs`` and
+``asml tf``."""
 
 from __future__ import annotations
 
 import json
+import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,9 +13,17 @@ import click
 
 from asml.cli.context import project_root
 from asml.cli.output import print_problems
-from asml.manifest import load_project
+from asml.errors import AsmlError
+from asml.manifest import Project, load_project
+from asml.terraform.code_only import CodeChange
 from asml.terraform.deploy import Deployment
-from asml.terraform.stage import stage_context
+from asml.terraform.stage import (
+    StageContext,
+    applied_stages,
+    flags_of,
+    has_local_state,
+    stage_context,
+)
 
 F = Callable[..., Any]
 
@@ -31,8 +42,43 @@ def stage_options(command: F) -> F:
 
 def _deployment(ctx: click.Context, stage: str | None, target: str | None) -> Deployment:
     project = load_project(project_root(ctx))
-    print_problems(project.warnings)
-    return Deployment(project, stage_context(project, stage, target))
+    print_problems(project.warnings, notes=False)
+    return Deployment(project, stage_context(project, stage, target), say=_say)
+
+
+def _applied_deployment(
+    ctx: click.Context, stage: str | None, target: str | None, *, none_is_fine: bool = False
+) -> Deployment:
+    """The stage and target the flags name; with neither flag, the one stage that was applied
+    when the default one was not (a local apply, a named stage), else what flag is missing
+    (or, ``none_is_fine``, the default stage when none was applied)."""
+    project = load_project(project_root(ctx))
+    print_problems(project.warnings, notes=False)
+    context = stage_context(project, stage, target)
+    if stage is None and target is None and context.backend == "local":
+        context = _the_applied_one(project, context, none_is_fine)
+    return Deployment(project, context, say=_say)
+
+
+def _the_applied_one(project: Project, default: StageContext, none_is_fine: bool) -> StageContext:
+    if has_local_state(default):
+        return default
+    applied = applied_stages(project)
+    if len(applied) == 1:
+        _say(f"Using stage {applied[0].label}, the one applied (flags:{flags_of(applied[0])}).")
+        return applied[0]
+    if not applied and none_is_fine:
+        return default
+    if not applied:
+        raise AsmlError(
+            f"stage {default.label} has not been applied, nor has any other: run `asml plan`"
+            " and `asml apply` (with --stage NAME or --target local for another stage) first"
+        )
+    listed = ", ".join(f"{c.label} (`{flags_of(c).strip()}`)" for c in applied)
+    raise AsmlError(
+        f"stage {default.label} has not been applied; these have: {listed}. Name one with"
+        " --stage and --target"
+    )
 
 
 def _say(text: str) -> None:
@@ -43,15 +89,16 @@ _VERBS = {"create": "created", "update": "updated", "delete": "destroyed", "repl
 
 
 def _progress(message: dict[str, Any]) -> None:
-    """Terraform's messages during an apply, one line per resource done."""
+    """Terraform's messages during an apply: one line per resource done, on stderr (the
+    result, the endpoints, goes to stdout), then the tally."""
     kind = message.get("type")
     if kind == "apply_complete":
         hook = message["hook"]
         verb = _VERBS.get(hook.get("action", ""), hook.get("action", "done"))
         seconds = hook.get("elapsed_seconds", 0)
-        click.echo(f"  {verb:<9} {hook['resource']['addr']} ({seconds}s)")
+        _say(f"  {verb:<9} {hook['resource']['addr']} ({seconds}s)")
     elif kind == "apply_errored":
-        click.echo(f"  failed    {message['hook']['resource']['addr']}")
+        _say(f"  failed    {message['hook']['resource']['addr']}")
     elif kind == "change_summary":
         counts = message.get("changes", {})
         click.echo(
@@ -128,8 +175,81 @@ def apply(ctx: click.Context, stage: str | None, target: str | None) -> None:
     """
     deployment = _deployment(ctx, stage, target)
     _say(f"Applying the saved plan to stage {deployment.context.label} ...")
+    _apply_and_report(deployment)
+
+
+def _apply_and_report(deployment: Deployment) -> None:
     outputs = deployment.apply(_progress)
     _print_outputs(outputs)
+    if deployment.context.target == "local" and outputs.get("endpoints"):
+        _say(
+            "The local AWS records these HTTP APIs but does not run their functions: call them"
+            " through `asml serve --target local` (the same routes at http://127.0.0.1:8080, with"
+            " IOmods on the local AWS)."
+        )
+
+
+def _ask(question: str, yes: bool) -> None:
+    """Go on when the user says so (or gave --yes); never wait on input that is not a terminal."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise AsmlError("asml deploy asks before it changes anything: pass --yes to go on (CI)")
+    click.confirm(question, abort=True, err=True)
+
+
+@click.command()
+@stage_options
+@click.option("-y", "--yes", is_flag=True, help="Apply without asking.")
+@click.option(
+    "--code-only",
+    is_flag=True,
+    help="Only upload the code of functions whose code alone changed since the last full"
+    " apply, without Terraform's plan and apply: seconds, not minutes.",
+)
+@click.pass_context
+def deploy(
+    ctx: click.Context, stage: str | None, target: str | None, yes: bool, code_only: bool
+) -> None:
+    """Plan, show what changes, ask, and apply: one step for the common case.
+
+    With --code-only, the functions whose code alone changed get their new code straight
+    from Lambda's API, and the Terraform state records it, so the next plan shows no
+    changes. It refuses (and says to deploy in full) when anything else changed.
+
+    \b
+    Example:
+      asml deploy
+      asml deploy --stage prod --yes
+      asml deploy --code-only
+    """
+    deployment = _deployment(ctx, stage, target)
+    label = deployment.context.label
+    if code_only:
+        _say(f"Updating code on stage {label} in {deployment.context.region} ...")
+        started = time.monotonic()
+
+        def confirm(changes: list[CodeChange]) -> None:
+            names = ", ".join(change.reference for change in changes)
+            click.echo(f"New code for: {names}")
+            _ask(f"Update their code on stage {label}?", yes)
+
+        updated = deployment.deploy_code(confirm)
+        if not updated:
+            click.echo("No code changes: every function runs the code in net/.")
+        else:
+            click.echo(f"Done: {len(updated)} function(s) updated in"
+                       f" {time.monotonic() - started:.1f}s.")  # fmt: skip
+        return
+    _say(f"Planning stage {label} in {deployment.context.region} ...")
+    summary = deployment.plan()
+    for line in summary.lines():
+        click.echo(line)
+    if not summary.has_changes:
+        return
+    _ask(f"Apply this plan to stage {label}?", yes)
+    _say(f"Applying to stage {label} ...")
+    _apply_and_report(deployment)
 
 
 @click.command()
@@ -162,8 +282,38 @@ def outputs(ctx: click.Context, stage: str | None, target: str | None, as_json: 
     Example:
       asml outputs --json
     """
-    values = _deployment(ctx, stage, target).outputs()
+    deployment = _applied_deployment(ctx, stage, target)
+    values = deployment.outputs()
+    if not values:
+        other = "" if deployment.context.target == "local" else " (or --target local?)"
+        raise AsmlError(
+            f"stage {deployment.context.label} has no outputs: it was not applied{other}; run"
+            f" `asml deploy{deployment.flags()}`"
+        )
     if as_json:
         click.echo(json.dumps(values, indent=2, sort_keys=True))
     else:
         _print_outputs(values)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@stage_options
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def tf(ctx: click.Context, stage: str | None, target: str | None, args: tuple[str, ...]) -> None:
+    """Run Terraform by hand on a stage: ARGS go to `terraform` as they are.
+
+    Terraform runs in net/ with the stage's data directory and state (and, for
+    --target local, the local AWS and its test credentials), after a `terraform init` when
+    one is needed. A named stage's variables reach plan, destroy, refresh, import and console.
+    With neither flag, the stage that was applied. The exit code is Terraform's.
+
+    \b
+    Example:
+      asml tf -- show
+      asml tf --stage prod -- state list
+      asml tf --target local -- output -json
+    """
+    deployment = _applied_deployment(ctx, stage, target, none_is_fine=True)
+    _say(f"terraform {' '.join(args)} (stage {deployment.context.label})")
+    ctx.exit(deployment.terraform_by_hand(args))

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from asml.build.pipeline import CACHE_DIR
 from asml.cli.build import functions_argument, jobs_option, run_build, size
+from asml.cli.output import LayerLines
 from asml.package.project import PACKAGE_DIR, package
 
 
@@ -38,9 +39,9 @@ def package_command(
       asml package
       asml package api --out dist
     """
-    project, results = run_build(ctx, functions, jobs)
+    project, results = run_build(ctx, functions, jobs, as_progress=True)
     target = out if out is not None else project.root / PACKAGE_DIR
-    packaged = package(project, results, target, project.root / CACHE_DIR)
+    packaged = package(project, results, target, project.root / CACHE_DIR, LayerLines())
     table = Table(box=None, pad_edge=False)
     for column in ("zip", "size", "unpacked", "sha256 (base64)"):
         table.add_column(column)

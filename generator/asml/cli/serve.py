@@ -8,23 +8,29 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import IO
+from typing import IO, Any
 
 import click
 
 from asml.build.pipeline import BUILD_DIR, Builder
 from asml.cli.build import run_build
+from asml.cli.context import project_root
+from asml.cli.function_ref import checked_function_ref, complete_function_ref, complete_service
 from asml.environment import EnvironmentChanges
 from asml.errors import AsmlError
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import Project, load_project
-from asml.scaffold.names import split_function_ref
+from asml.naming import lambda_name
 from asml.serve.events import Request, build_event
 from asml.serve.routes import Route
 from asml.serve.server import Gateway, Server, Site, stderr_log
 from asml.serve.watch import Watcher, watched
-from asml.serve.workers import Job, Worker, WorkerDied, Workers, WorkerTimeout
-from asml.terraform.stage import local_aws_environment
+from asml.serve.workers import Job, Outcome, Worker, WorkerDied, Workers, WorkerTimeout
+from asml.terraform.deployed import fetch
+from asml.terraform.deployed import invoke as invoke_deployed
+from asml.terraform.local_aws import check_reachable
+from asml.terraform.stage import StageContext, local_aws_environment, stage_context
+from asml_runtime.iomods import IOMODS_FILE
 
 
 def _environment(project: Project, target: str | None) -> EnvironmentChanges:
@@ -46,7 +52,7 @@ target_option = click.option(
 
 
 @click.command()
-@click.argument("service", required=False)
+@click.argument("service", required=False, shell_complete=complete_service)
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")  # fmt: skip
 @click.option("-w", "--workers", "count", type=click.IntRange(min=1),
@@ -130,57 +136,104 @@ def _default_event(route: Route | None) -> dict[str, object]:
 
 
 @click.command()
-@click.argument("reference", metavar="SERVICE.FUNCTION")
+@click.argument("reference", metavar="SERVICE.FUNCTION", shell_complete=complete_function_ref)
 @click.option("-e", "--event", "event_file", type=click.File("rb"),
               help="The event (JSON): a file, or - for standard input. Default: for an HTTP"
               " function, a GET of its route; else {}.")  # fmt: skip
+@click.option("-s", "--stage", help="Invoke the function this stage deployed (implies --deployed).")
+@click.option("--deployed", is_flag=True,
+              help="Invoke the deployed function, not the project's build: on Lambda, or with"
+              " --target local the code the local AWS holds.")  # fmt: skip
 @target_option
 @click.pass_context
 def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
-           target: str | None) -> None:  # fmt: skip
+           stage: str | None, deployed: bool, target: str | None) -> None:  # fmt: skip
     """Run one function once, through the Lambda runtime, and print its response.
+
+    The response goes to standard output, the build, the function's log lines and the log
+    tail of a deployed function to standard error.
 
     \b
     Example:
       asml invoke api.hello
       echo '{"body": "{\\"title\\": \\"milk\\"}"}' | asml invoke todo.create --event -
+      asml invoke api.hello --stage prod
+      asml invoke api.hello --deployed --target local
     """
-    service_name, function_name = split_function_ref(reference)
-    project, _ = run_build(ctx, (f"{service_name}.{function_name}",), None, as_progress=True)
-    service = project.service(service_name)
-    function = service.manifest.functions[function_name]
+    project = load_project(project_root(ctx))
+    service_name, function_name = checked_function_ref(project, reference)
+    function = project.service(service_name).manifest.functions[function_name]
+    event = _event(event_file, service_name, function_name, function.http)
+    if stage is not None or deployed:
+        context = stage_context(project, stage, target)
+        name = lambda_name(project.name, service_name, function_name, stage)
+        if context.target == "aws":
+            _print_response(reference, *_invoked_on_lambda(context, name, reference, event))
+            return
+        assert context.endpoint is not None
+        check_reachable(context.endpoint)  # the same hint as plan's when no local AWS answers
+        into = project.root / ".asml" / "deployed" / context.key / service_name / function_name
+        found = fetch(context, name, reference, into)
+        if (found.directory / IOMODS_FILE).is_file():  # the IOmods it calls, laid out
+            run_build(ctx, (reference,), None, as_progress=True)
+        click.echo(f"Running {name} as stage {context.label} deployed it", err=True)
+        changes = local_aws_environment(context.endpoint, context.region) | found.environment
+        outcome = _run(reference, Job(str(found.directory),
+                                      str(project.root / BUILD_DIR / service_name / IOMODS_DIR),
+                                      found.memory_mb, event, float(found.timeout)),
+                       changes, found.timeout)  # fmt: skip
+    else:
+        run_build(ctx, (reference,), None, as_progress=True)
+        root = project.root / BUILD_DIR / service_name
+        job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,
+                  float(function.timeout_seconds))  # fmt: skip
+        outcome = _run(reference, job, _environment(project, target), function.timeout_seconds)
+    _print_response(reference, outcome.payload.decode("utf-8", "replace"), not outcome.ok)
+
+
+def _event(event_file: IO[bytes] | None, service: str, function: str, http: Any) -> bytes:
     if event_file is not None:
         raw = event_file.read()
         try:
             json.loads(raw)
         except ValueError as error:
             raise AsmlError(f"the event is not JSON: {error}") from None
-        event = raw
-    else:
-        route = None
-        if function.http is not None:
-            route = Route(function.http.verb, function.http.path, service_name, function_name,
-                          None, None)  # fmt: skip
-        event = json.dumps(_default_event(route), separators=(",", ":")).encode()
-    root = project.root / BUILD_DIR / service_name
-    job = Job(str(root / function_name), str(root / IOMODS_DIR), function.memory_mb, event,
-              float(function.timeout_seconds))  # fmt: skip
+        return raw
+    route = None
+    if http is not None:
+        route = Route(http.verb, http.path, service, function, None, None)
+    return json.dumps(_default_event(route), separators=(",", ":")).encode()
+
+
+def _run(reference: str, job: Job, environment: EnvironmentChanges, timeout: int) -> Outcome:
     # In a worker process, as serve runs it: held to the function's memory and timeout (a
     # wasmer guest holds the GIL, so not even Ctrl-C would stop it in this process).
-    worker = Worker(_environment(project, target), function.memory_mb)
+    worker = Worker(environment, job.memory_mb)
     try:
-        outcome = worker.run(job)
+        return worker.run(job)
     except WorkerTimeout:
         raise AsmlError(
-            f"{reference} ran past its timeout of {function.timeout_seconds} s and was stopped;"
+            f"{reference} ran past its timeout of {timeout} s and was stopped;"
             " raise `timeout_seconds` if it needs longer"
         ) from None
     except WorkerDied:
         raise AsmlError(f"{reference}: the process running it died") from None
     finally:
         worker.stop()
-    text = outcome.payload.decode("utf-8", "replace")
-    if not outcome.ok:
+
+
+def _invoked_on_lambda(
+    context: StageContext, name: str, reference: str, event: bytes
+) -> tuple[str, bool]:
+    click.echo(f"Invoking {name} on stage {context.label} in {context.region}", err=True)
+    invocation = invoke_deployed(context, name, reference, event)
+    for line in invocation.log_tail.splitlines():
+        click.echo(f"  log: {line}", err=True)
+    return invocation.payload.decode("utf-8", "replace"), invocation.function_error is not None
+
+
+def _print_response(reference: str, text: str, failed: bool) -> None:
+    if failed:
         raise AsmlError(f"{reference} failed: {text}")
     try:
         click.echo(json.dumps(json.loads(text), indent=2))

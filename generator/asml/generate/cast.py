@@ -13,6 +13,7 @@ from asml.generate.resolve import resolve
 from asml.generate.user_tf import declared_variables
 from asml.manifest import Project
 from asml.package.layer_check import TooNew, check_recorded
+from asml.package.progress import LayerProgress
 from asml.package.project import PACKAGE_DIR, package
 
 
@@ -24,10 +25,12 @@ class Generated:
     too_new: list[TooNew] = field(default_factory=list)
 
 
-def generate(project: Project, results: Sequence[FunctionResult]) -> Generated:
+def generate(
+    project: Project, results: Sequence[FunctionResult], progress: LayerProgress | None = None
+) -> Generated:
     """Zip the built functions and their layers, then bring ``net/`` up to date."""
     package_root = project.root / PACKAGE_DIR
-    packaged = package(project, results, package_root, project.root / CACHE_DIR)
+    packaged = package(project, results, package_root, project.root / CACHE_DIR, progress)
     net = resolve(project, packaged, package_root, declared_variables(project.root))
     files = render(net)
     written = write_net(project.root / NET_DIR, files, packaged, package_root)

@@ -65,7 +65,7 @@ def key(name: str) -> str:
     return string(name)
 
 
-Value = str | int | bool | Expr | None | Sequence["Value"] | Mapping[str, "Value"]
+Value = str | int | float | bool | Expr | None | Sequence["Value"] | Mapping[str, "Value"]
 
 
 def value(item: Value, depth: int = 0) -> str:
@@ -80,8 +80,8 @@ def value(item: Value, depth: int = 0) -> str:
         return "null"
     if isinstance(item, bool):
         return "true" if item else "false"
-    if isinstance(item, int):
-        return str(item)
+    if isinstance(item, int | float):
+        return repr(item)
     if isinstance(item, str):
         return string(item)
     if isinstance(item, Mapping):

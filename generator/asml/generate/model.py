@@ -27,7 +27,7 @@ class LayerCall:
 class Statement:
     key: str  # becomes the statement's Sid: letters and digits
     actions: tuple[str, ...]
-    resources: tuple[str, ...]
+    resources: tuple[str | Expr, ...]  # Expr: names an output of user_tf/
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,12 @@ class FunctionCall:
     layers: tuple[Expr, ...]
     memory_size: int
     timeout: int
-    environment: dict[str, str]
+    environment: dict[str, str | Expr]  # Expr: names an output of user_tf/
     statements: tuple[Statement, ...]
+    # Estate settings ([aws] and the function's own), only those that differ from the
+    # modules' defaults: extra arguments of the lambda-function call and of the iam-role call.
+    settings: dict[str, Value] = field(default_factory=dict)
+    role_settings: dict[str, Value] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,17 @@ class HttpApiCall:
     cors: dict[str, Value] | None
     domain: dict[str, Value] | None
     stage_variables: dict[str, str]
+    settings: dict[str, Value] = field(default_factory=dict)  # from [aws], off the defaults
+
+
+@dataclass(frozen=True)
+class TriggerCall:
+    """A schedule, queue or bucket module call: the module and its arguments, in order."""
+
+    reference: str  # schedules.nightly: the manifest entry, for the comment above it
+    label: str
+    source: str  # the module: schedule, sqs-trigger, bucket-events
+    arguments: dict[str, Value]
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,7 @@ class ServiceFile:
     iomod_layers: tuple[LayerCall, ...]
     functions: tuple[FunctionCall, ...]
     http_api: HttpApiCall | None
+    triggers: tuple[TriggerCall, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,4 +112,6 @@ class Net:
     backend: Backend | None
     stages: tuple[StageFile, ...]
     user_inputs: dict[str, Value] | None  # None: no user_tf/ folder
+    tags: dict[str, str] = field(default_factory=dict)  # [aws] tags, beside asml's own
+    estate: dict[str, Value] = field(default_factory=dict)  # main.tf locals from [aws]
     notes: tuple[str, ...] = field(default=())  # for the person running asml cast

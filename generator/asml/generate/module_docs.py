@@ -77,10 +77,10 @@ def updated(readme: str, module: Path) -> str:
 
 
 def main() -> int:
-    from asml.generate.net import MODULES, bundled_modules
+    from asml.generate.net import ALL_MODULES, bundled_modules
 
     root = bundled_modules()
-    for name in MODULES:
+    for name in ALL_MODULES:
         readme = root / name / "README.md"
         text = readme.read_text(encoding="utf-8")
         fresh = updated(text, root / name)

@@ -22,6 +22,10 @@ from asml.package.project import Packaged
 
 NET_DIR = "net"
 MODULES = ("http-api", "iam-role", "lambda-function", "lambda-layer")
+# Copied only into a net/ that calls them, so that a project without schedules, queues or
+# buckets reviews no module it does not use.
+TRIGGER_MODULES = ("bucket-events", "schedule", "sqs-trigger")
+ALL_MODULES = tuple(sorted(MODULES + TRIGGER_MODULES))
 _MODULE_FILES = ("README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf")
 
 
@@ -31,7 +35,7 @@ def bundled_modules() -> Path:
         Path(__file__).resolve().parents[3] / "modules",
         Path(sys.prefix) / "share" / "asml" / "modules",
     ):
-        if all((candidate / name / "main.tf").is_file() for name in MODULES):
+        if all((candidate / name / "main.tf").is_file() for name in ALL_MODULES):
             return candidate
     raise GenerateError(
         "asml's Terraform modules are missing from this installation; reinstall asml"
@@ -79,8 +83,9 @@ def write_net(
     """Bring ``net_dir`` to exactly what ``files`` and the packaged zips say."""
     modules = bundled_modules()
     net_dir.mkdir(parents=True, exist_ok=True)
+    called = [m for m in TRIGGER_MODULES if any(f'"./modules/{m}"' in t for t in files.values())]
     with replaced_directory(net_dir / "modules") as staging:
-        for name in MODULES:
+        for name in (*MODULES, *called):
             (staging / name).mkdir()
             for file_name in _MODULE_FILES:
                 # copied, never linked: an edit in net/modules must not reach asml's own

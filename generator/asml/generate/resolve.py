@@ -12,12 +12,13 @@ share a label are an error.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from asml import naming
 from asml.build.pipeline import BUILD_DIR
 from asml.errors import AsmlError
-from asml.generate import iam
+from asml.generate import iam, triggers
 from asml.generate.hcl import Expr, Value, template
 from asml.generate.model import (
     Backend,
@@ -28,8 +29,10 @@ from asml.generate.model import (
     ServiceFile,
     StageFile,
 )
+from asml.generate.references import hcl_value
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import Project
+from asml.manifest import vocabulary as v
 from asml.manifest.model import Authorizer, Function, HttpSettings, IomodDependency
 from asml.manifest.project import SERVICE_FILE, SERVICES_DIR, Service
 from asml.package.iomod_layer import IomodLayerSpec
@@ -136,7 +139,7 @@ class Resolver:
     ) -> dict[str, tuple[IomodDependency, IomodManifest]]:
         """The IOmods a function may call, with the manifests ``asml build`` laid out."""
         found = {}
-        for name in function.iomods:
+        for name in function.iomod_names:
             dependency = service.manifest.iomods[name]
             directory = (
                 self.project.root / BUILD_DIR / service.name / IOMODS_DIR / dependency.coordinates
@@ -184,9 +187,44 @@ class Resolver:
             layers=tuple(layers),
             memory_size=function.memory_mb,
             timeout=function.timeout_seconds,
-            environment=dict(sorted(function.environment.items())),
-            statements=iam.statements(iomods, function.permissions),
+            environment={k: hcl_value(v) for k, v in sorted(function.environment.items())},
+            statements=iam.statements(
+                iomods, function.permissions, {n: function.calls_of(n) for n in iomods}
+            ),
+            **self.estate_settings(service, function),
         )
+
+    def estate_settings(self, service: Service, function: Function) -> dict[str, dict[str, Value]]:
+        """The lambda-function and iam-role arguments that [aws] and the function's own keys
+        set, each only when it differs from the module's default (so plans stay as they were)."""
+        aws = self.project.manifest.aws
+        settings: dict[str, Value] = {}
+        role: dict[str, Value] = {}
+        retention = function.log_retention_days
+        retention = aws.log_retention_days if retention is None else retention
+        if retention != v.DEFAULT_LOG_RETENTION_DAYS:
+            settings["log_retention_in_days"] = retention
+        if function.reserved_concurrency is not None:
+            settings["reserved_concurrent_executions"] = function.reserved_concurrency
+        tracing = aws.tracing if function.tracing is None else function.tracing
+        if tracing:
+            settings["tracing_mode"] = "Active"
+            role["tracing"] = True
+        vpc = function.vpc or service.manifest.service.vpc or aws.vpc
+        if vpc is not None:
+            settings["vpc_subnet_ids"] = list(vpc.subnet_ids)
+            settings["vpc_security_group_ids"] = list(vpc.security_group_ids)
+            role["vpc_access"] = True
+        if aws.kms_key_arn is not None:
+            settings["kms_key_arn"] = Expr("local.kms_key_arn")
+            role["kms_key_arn"] = Expr("local.kms_key_arn")
+        if aws.code_signing_config_arn is not None:
+            settings["code_signing_config_arn"] = Expr("local.code_signing_config_arn")
+        if aws.permissions_boundary is not None:
+            role["permissions_boundary"] = Expr("local.permissions_boundary")
+        if aws.role_path != "/":
+            role["path"] = Expr("local.role_path")
+        return {"settings": settings, "role_settings": role}
 
     def _manifest(self, service: Service) -> str:
         return f"{SERVICES_DIR}/{service.name}/{SERVICE_FILE}"
@@ -227,7 +265,18 @@ class Resolver:
             cors=_cors(manifest.http),
             domain=_domain(manifest.http),
             stage_variables=dict(sorted(manifest.http.stage_variables.items())),
+            settings=self.access_log_settings(),
         )
+
+    def access_log_settings(self) -> dict[str, Value]:
+        """The access log group's retention and key, from [aws], where not the defaults."""
+        aws = self.project.manifest.aws
+        found: dict[str, Value] = {}
+        if aws.log_retention_days != v.DEFAULT_LOG_RETENTION_DAYS:
+            found["log_retention_in_days"] = aws.log_retention_days
+        if aws.kms_key_arn is not None:
+            found["kms_key_arn"] = Expr("local.kms_key_arn")
+        return found
 
     def service(
         self,
@@ -250,6 +299,19 @@ class Resolver:
         own_layers = tuple(
             call for spec, call in iomod_layers.items() if spec.service == service.name
         )
+        kms_key = Expr("local.kms_key_arn") if self.project.manifest.aws.kms_key_arn else None
+        calls = triggers.trigger_calls(
+            service.name, service.manifest, functions, self.labels.take, kms_key
+        )
+        for name, call in functions.items():
+            function = service.manifest.functions[name]
+            async_invoke, destination = triggers.async_settings(function, call.label)
+            queues = triggers.queue_statements(service.manifest, name, calls)
+            functions[name] = replace(
+                call,
+                statements=(*call.statements, *queues, *destination),
+                settings={**call.settings, **async_invoke},
+            )
         return ServiceFile(
             name=service.name,
             filename=f"service_{service.name}.tf",
@@ -257,6 +319,7 @@ class Resolver:
             iomod_layers=own_layers,
             functions=tuple(functions.values()),
             http_api=self.http_api(service, functions),
+            triggers=calls,
         )
 
     def backend(self) -> Backend | None:
@@ -324,7 +387,19 @@ class Resolver:
             stages=stages,
             user_inputs=user_inputs,
             notes=tuple(self.notes),
+            tags=dict(sorted(self.project.manifest.aws.tags.items())),
+            estate=self.estate(),
         )
+
+    def estate(self) -> dict[str, Value]:
+        """main.tf locals for the [aws] settings every function and role shares."""
+        aws = self.project.manifest.aws
+        found: dict[str, Value] = {}
+        for key in ("permissions_boundary", "role_path", "kms_key_arn", "code_signing_config_arn"):
+            value = getattr(aws, key)
+            if value is not None and not (key == "role_path" and value == "/"):
+                found[key] = value
+        return found
 
 
 def _route_order(function: Function) -> tuple[str, str]:
@@ -364,12 +439,11 @@ def _cors(http: HttpSettings) -> dict[str, Value] | None:
 def _domain(http: HttpSettings) -> dict[str, Value] | None:
     if http.domain is None:
         return None
-    domain: dict[str, Value] = {
-        "name": http.domain.name,
-        "certificate_arn": http.domain.certificate_arn,
-    }
-    if http.domain.zone_id is not None:
-        domain["zone_id"] = http.domain.zone_id
+    domain: dict[str, Value] = {"name": http.domain.name}
+    for key in ("certificate_arn", "zone_id", "zone_name"):
+        value = getattr(http.domain, key)
+        if value is not None:
+            domain[key] = value
     return domain
 
 

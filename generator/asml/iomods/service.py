@@ -12,6 +12,7 @@ on Lambda the service's IOmod layer puts the same tree at ``/opt/asml/iomods``.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +22,9 @@ from asml.iomods.permissions import grant_of, refusal
 from asml.iomods.source import IomodSource, IomodSourceError, load, standard, write
 from asml.manifest import Project
 from asml.manifest.model import Function, IomodDependency
-from asml.manifest.project import Service, service_manifest_path
+from asml.manifest.problems import Problem, Severity
+from asml.manifest.project import SERVICE_FILE, SERVICES_DIR, Service, service_manifest_path
+from asml_iomods.manifest import IomodManifest
 
 IOMODS_DIR = "_iomods"  # names of functions start with a letter, so this cannot clash
 
@@ -60,10 +63,15 @@ def resolve_one(service: Service, dependency: IomodDependency, cache_dir: Path) 
     if dependency.path is None:
         source = standard(dependency.coordinates)
     else:
+        location = service.directory / dependency.path
         try:
-            source = load(service.directory / dependency.path, cache_dir)
+            source = load(location, cache_dir)
         except IomodSourceError as error:
-            raise DependencyProblem("path", str(error)) from None
+            # Named from the project's root (services/<svc>/ is two levels down), not this
+            # machine's: the message is the same in every checkout.
+            root, normal = service.directory.parent.parent, Path(os.path.normpath(location))
+            shown = normal.relative_to(root).as_posix() if normal.is_relative_to(root) else normal
+            raise DependencyProblem("path", str(error).replace(str(location), str(shown))) from None
     found = source.manifest
     if found.coordinates != dependency.coordinates:
         raise DependencyProblem(
@@ -71,12 +79,13 @@ def resolve_one(service: Service, dependency: IomodDependency, cache_dir: Path) 
             f"is {dependency.coordinates!r}, but the IOmod at {dependency.path} is"
             f" {found.coordinates!r}; make them agree",
         )
-    if dependency.version is not None and dependency.version != found.version:
+    # A standard IOmod pinned at another version (AssemblyLift's akkoro.std.http 0.3.0) is
+    # asml's own build of it: `asml check` notes the difference.
+    if dependency.path is not None and dependency.version not in (None, found.version):
         raise DependencyProblem(
             "version",
-            f"asks for {dependency.version}, but"
-            f" {'asml ships' if dependency.path is None else 'the IOmod is'} version"
-            f' {found.version}; set `version = "{found.version}"` or remove it',
+            f"asks for {dependency.version}, but the IOmod is version {found.version}; set"
+            f' `version = "{found.version}"` or remove it',
         )
     grant = grant_of("", dependency, found)
     if grant.refused:
@@ -85,14 +94,40 @@ def resolve_one(service: Service, dependency: IomodDependency, cache_dir: Path) 
 
 
 def function_iomods(function: Function, sources: Mapping[str, IomodSource]) -> str | None:
-    """The text of a function's ``iomods.json``, or None when it calls no IOmods."""
-    chosen = sorted(
-        {(sources[n].manifest.coordinates, sources[n].manifest.version) for n in function.iomods}
-    )
-    if not chosen:
+    """The text of a function's ``iomods.json``, or None when it calls no IOmods. An IOmod it
+    names only some calls of lists them (``calls``): the runtime refuses the others."""
+    entries = []
+    for name in sorted(function.iomod_names, key=lambda n: sources[n].manifest.coordinates):
+        manifest = sources[name].manifest
+        entry: dict[str, object] = {"coordinates": manifest.coordinates,
+                                    "version": manifest.version, "name": name}  # fmt: skip
+        calls = function.calls_of(name)
+        if calls is not None:
+            entry["calls"] = sorted(calls)
+        entries.append(entry)
+    if not entries:
         return None
-    entries = [{"coordinates": c, "version": v} for c, v in chosen]
     return json.dumps({"iomods": entries}, indent=2, sort_keys=True) + "\n"
+
+
+def call_problems(service: Service, manifests: Mapping[str, IomodManifest]) -> list[Problem]:
+    """Calls named in functions' ``iomods`` ("table.get_item") that their IOmod does not have
+    (``manifests``: each dependency's, by its name in the service)."""
+    file = f"{SERVICES_DIR}/{service.name}/{SERVICE_FILE}"
+    found = []
+    for function_name, function in sorted(service.manifest.functions.items()):
+        for index, use in enumerate(function.iomods):
+            iomod, dot, call = use.partition(".")
+            manifest = manifests.get(iomod)
+            if not dot or manifest is None or call in manifest.calls:
+                continue
+            offered = ", ".join(f"{iomod}.{c}" for c in sorted(manifest.calls)) or "none"
+            found.append(Problem(
+                file, service.written_key(("functions", function_name, "iomods", index)),
+                f'IOmod {iomod} ({manifest.coordinates}) has no call "{call}"; its calls:'
+                f" {offered}", Severity.ERROR,
+            ))  # fmt: skip
+    return found
 
 
 def lay_out(service_build_dir: Path, sources: Mapping[str, IomodSource]) -> Path | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from asml.errors import AsmlError
 from asml.fsutil import write_text_atomic
+from asml.manifest.assemblylift.iomods import ASSEMBLYLIFT_PACKAGE
 from asml.manifest.toml_io import read_toml
 from asml_iomods import catalog
 from asml_iomods import manifest as manifests
@@ -86,6 +87,8 @@ def _from_folder(folder: Path, cache_dir: Path | None) -> IomodSource:
             f'{path}: missing the [iomod] table (coordinates, version, command = ["python",'
             ' "main.py"])'
         )
+    if "process" in data and "command" not in table:
+        raise IomodSourceError(f"{path}: {ASSEMBLYLIFT_PACKAGE}")
     files = _files(folder)
     executables = frozenset(n for n in files if os.access(folder / n, os.X_OK))
     declared = {**table, "calls": data.get("calls", {})}

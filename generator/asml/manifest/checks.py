@@ -13,11 +13,20 @@ from datetime import date
 from pathlib import Path
 
 from asml import naming
-from asml.manifest import lifecycle
+from asml.manifest import lifecycle, references
 from asml.manifest import vocabulary as v
-from asml.manifest.model import Authorizer, Function, IomodDependency, ProjectManifest
+from asml.manifest.assemblylift.iomods import ASSEMBLYLIFT_PACKAGE
+from asml.manifest.model import (
+    Authorizer,
+    DomainSettings,
+    Function,
+    IomodDependency,
+    ProjectManifest,
+)
 from asml.manifest.project import SERVICE_FILE, SERVICES_DIR, Service, service_manifest_path
 from asml.manifest.report import FileReport
+from asml.manifest.trigger_checks import check_triggers
+from asml_iomods.catalog import standard_manifest
 from asml_iomods.manifest import PACKED_SUFFIX
 
 _PARAMETER = re.compile(r"\{[^}]*?(\+?)\}")
@@ -55,6 +64,13 @@ def check_project(
             _check_wasmer_runtime_use(manifest, checked)
     if manifest is not None and project_complete:
         _check_python310(manifest, services, report, today)
+    references.check_references(
+        root,
+        manifest,
+        report,
+        [(checked.service.manifest.model_dump(), checked.report) for checked in services],
+        report.sink,
+    )
 
 
 def _check_service_list(root: Path, manifest: ProjectManifest, report: FileReport) -> None:
@@ -135,7 +151,9 @@ def _check_service(root: Path, manifest: ProjectManifest | None, checked: Checke
             used_authorizers.add(function.authorizer)
             if not checked.was_pruned("authorizers", function.authorizer):
                 _check_authorizer_reference(spec.authorizers, name, function, report)
-        for index, iomod in enumerate(function.iomods):
+        seen: set[str] = set()
+        for index, use in enumerate(function.iomods):
+            iomod, dot, _ = use.partition(".")
             if iomod not in spec.iomods and not checked.was_pruned("iomods", iomod):
                 known = ", ".join(f'"{k}"' for k in spec.iomods) or "none"
                 report.error(
@@ -143,6 +161,17 @@ def _check_service(root: Path, manifest: ProjectManifest | None, checked: Checke
                     f'"{iomod}" is not an IOmod of this service (declared: {known});'
                     f" add `[iomods.{iomod}]` or remove it",
                 )
+            elif use in seen:
+                report.error((*path, "iomods", index), f'"{use}" is listed twice; remove one')
+            elif (dot and iomod in seen) or (not dot and any(
+                other.startswith(iomod + ".") for other in seen
+            )):  # fmt: skip
+                report.error(
+                    (*path, "iomods", index),
+                    f'"{iomod}" (every call) and "{iomod}.CALL" (one call) are both listed;'
+                    f' keep "{iomod}" for every call, or only the calls the function makes',
+                )
+            seen.add(use)
     for name, authorizer in spec.authorizers.items():
         _check_authorizer(name, authorizer, report)
         if name not in used_authorizers and not checked.pruned:
@@ -157,11 +186,33 @@ def _check_service(root: Path, manifest: ProjectManifest | None, checked: Checke
                 f' "{coordinates[dependency.coordinates]}"; remove one',
             )
         coordinates.setdefault(dependency.coordinates, name)
+    check_triggers(service.name, spec, manifest, report, checked.pruned)
+    if spec.http.domain is not None:
+        _check_domain(spec.http.domain, report)
     if not routes and (spec.http.cors is not None or spec.http.domain is not None):
         report.warning(
             ("http",),
             "no function has an `http` route, so the service gets no HTTP API and these"
             " settings have no effect",
+        )
+
+
+def _check_domain(domain: DomainSettings, report: FileReport) -> None:
+    path = ("http", "domain")
+    if domain.zone_id is not None and domain.zone_name is not None:
+        report.error((*path, "zone_name"), "names the zone `zone_id` names; keep only one")
+    elif domain.certificate_arn is None and domain.zone_id is None and domain.zone_name is None:
+        report.error(
+            (*path, "zone_name"),
+            "required key is missing; without `certificate_arn`, asml requests a certificate"
+            " and ACM validates it through DNS in the domain's Route 53 zone: set `zone_name`"
+            ' (e.g. "example.com") or `zone_id`, or give `certificate_arn`',
+        )
+    zone = domain.zone_name
+    if zone is not None and domain.name != zone and not domain.name.endswith("." + zone):
+        report.error(
+            (*path, "zone_name"),
+            f'"{zone}" cannot hold records for "{domain.name}"; name the zone the domain is in',
         )
 
 
@@ -301,7 +352,9 @@ def _check_iomod(
     if dependency.path is not None:
         location = service.directory / dependency.path
         packed = location.is_file() and location.name.endswith(PACKED_SUFFIX)
-        if not location.is_dir() and not packed:
+        if location.is_file() and not packed:
+            report.error((*path, "path"), f"{_relative(root, location)} is {ASSEMBLYLIFT_PACKAGE}")
+        elif not location.is_dir() and not packed:
             report.error(
                 (*path, "path"),
                 f"{_relative(root, location)} is neither a directory nor a {PACKED_SUFFIX} file;"
@@ -315,8 +368,20 @@ def _check_iomod(
             f'"{dependency.coordinates}" is not an IOmod that ships with asml'
             f" ({', '.join(v.STANDARD_IOMODS)}); for your own IOmod, set `path`",
         )
+    elif dependency.version is not None:
+        shipped = standard_manifest(dependency.coordinates).version
+        if dependency.version != shipped:
+            report.note(
+                (*path, "version"),
+                f"asml runs its own {dependency.coordinates}, version {shipped}; its calls are"
+                " the ones `asml check` lists below",
+            )
     for index, resource in enumerate(dependency.resources):
-        if resource != "*" and not resource.startswith("arn:"):
+        if (
+            resource != "*"
+            and not resource.startswith("arn:")
+            and not references.may_refer(resource)
+        ):
             report.error(
                 (*path, "resources", index),
                 f'"{resource}" is not an ARN; write the full ARN, e.g.'

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from asml.errors import ManifestError, ProjectNotFoundError
-from asml.manifest import checks, legacy, lifecycle, pruning
+from asml.manifest import assemblylift, checks, lifecycle, pruning
 from asml.manifest import vocabulary as v
 from asml.manifest.model import ProjectManifest, ServiceManifest
-from asml.manifest.problems import Problem, Severity
+from asml.manifest.problems import Severity
 from asml.manifest.project import (
     PROJECT_FILE,
     SERVICE_FILE,
@@ -44,11 +44,10 @@ def load_project(root: Path, *, today: date | None = None) -> Project:
     """Load and check the project at ``root``. Raises :class:`ManifestError` listing every error."""
     report = Report()
     root = root.resolve()
-    project_report = report.file(PROJECT_FILE)
-    manifest = _load_project_manifest(root, report)
+    manifest, context, project_report = _load_project_manifest(root, report)
     services: list[checks.CheckedService] = []
     for name in _service_names(manifest, root):
-        loaded = _load_service(root, name, report)
+        loaded = _load_service(root, name, report, context)
         if loaded is not None:
             services.append(loaded)
     # A project manifest with errors had them pruned to defaults; do not warn about defaults.
@@ -61,16 +60,42 @@ def load_project(root: Path, *, today: date | None = None) -> Project:
     if report.has_errors:
         raise ManifestError(report.problems)
     assert manifest is not None, "a project without errors has a valid manifest"
-    warnings = tuple(p for p in report.problems if p.severity is Severity.WARNING)
+    warnings = tuple(p for p in report.problems if p.severity is not Severity.ERROR)
     return Project(root, manifest, tuple(s.service for s in services), warnings)
 
 
-def _load_project_manifest(root: Path, report: Report) -> ProjectManifest | None:
+def _load_project_manifest(
+    root: Path, report: Report
+) -> tuple[ProjectManifest | None, assemblylift.ProjectContext, FileReport]:
+    """The manifest, what it tells the services, and its report (in the user's key paths)."""
     raw = _read(root / PROJECT_FILE, report.file(PROJECT_FILE))
     if raw is None:
-        return None
-    normalized = legacy.normalize_project(raw)
-    return _validate(normalized, ProjectManifest, report.file(PROJECT_FILE, normalized)).model
+        return None, assemblylift.ProjectContext(), report.file(PROJECT_FILE)
+    normalized, context = assemblylift.normalize_project(raw)
+    context = assemblylift.adopt_region(normalized, context, provider_regions(root, normalized))
+    file_report = report.file(PROJECT_FILE, normalized)
+    validated = _validate(normalized, ProjectManifest, file_report)
+    return validated.model, context, file_report
+
+
+def provider_regions(root: Path, normalized: assemblylift.Normalized) -> dict[str, str]:
+    """``[service.provider.options] aws_region`` of each listed service (0.3-0.4-alpha)."""
+    project = normalized.data.get("project")
+    listed = project.get("services") if isinstance(project, dict) else None
+    regions = {}
+    for name in listed if isinstance(listed, list) else []:
+        if not isinstance(name, str) or "/" in name:
+            continue
+        try:
+            service = read_toml(service_manifest_path(root, name)).get("service")
+        except TomlReadError:
+            continue
+        provider = service.get("provider") if isinstance(service, dict) else None
+        options = provider.get("options") if isinstance(provider, dict) else None
+        region = options.get("aws_region") if isinstance(options, dict) else None
+        if isinstance(region, str):
+            regions[name] = region
+    return regions
 
 
 def _service_names(manifest: ProjectManifest | None, root: Path) -> list[str]:
@@ -78,7 +103,7 @@ def _service_names(manifest: ProjectManifest | None, root: Path) -> list[str]:
         return list(dict.fromkeys(manifest.project.services))
     # The project manifest is broken; still check the services it seems to list.
     try:
-        raw = legacy.normalize_project(read_toml(root / PROJECT_FILE)).data
+        raw = assemblylift.normalize_project(read_toml(root / PROJECT_FILE))[0].data
     except TomlReadError:
         return []
     project = raw.get("project")
@@ -89,7 +114,9 @@ def _service_names(manifest: ProjectManifest | None, root: Path) -> list[str]:
     return [name for name in names if service_manifest_path(root, name).is_file()]
 
 
-def _load_service(root: Path, name: str, report: Report) -> checks.CheckedService | None:
+def _load_service(
+    root: Path, name: str, report: Report, project: assemblylift.ProjectContext
+) -> checks.CheckedService | None:
     path = service_manifest_path(root, name)
     if not path.is_file():
         return None  # checks.check_project reports a listed service without a manifest
@@ -97,12 +124,13 @@ def _load_service(root: Path, name: str, report: Report) -> checks.CheckedServic
     raw = _read(path, report.file(file))
     if raw is None:
         return None
-    normalized = legacy.normalize_service(raw)
+    context = assemblylift.ServiceContext(root, name, path.parent, project)
+    normalized = assemblylift.normalize_service(raw, context)
     file_report = report.file(file, normalized)
     validated = _validate(normalized, ServiceManifest, file_report)
     if validated.model is None:
         return None
-    service = Service(name, path.parent, validated.model)
+    service = Service(name, path.parent, validated.model, dict(normalized.origins))
     return checks.CheckedService(service, file_report, frozenset(validated.pruned))
 
 
@@ -115,14 +143,16 @@ def _read(path: Path, report: FileReport) -> dict[str, Any] | None:
 
 
 def _validate(
-    normalized: legacy.Normalized, model: type[ModelT], report: FileReport
+    normalized: assemblylift.Normalized, model: type[ModelT], report: FileReport
 ) -> pruning.Validated[ModelT]:
     """Validate, reporting every problem; the model comes back even if parts were invalid."""
     # Normalising already speaks in the user's key paths.
+    for path, message in normalized.notes:
+        report.add_found(path, message, Severity.NOTE)
     for path, message in normalized.warnings:
-        report.sink.append(Problem(report.file, path, message, Severity.WARNING))
+        report.add_found(path, message, Severity.WARNING)
     for path, message in normalized.errors:
-        report.sink.append(Problem(report.file, path, message))
+        report.add_found(path, message, Severity.ERROR)
     version = normalized.data.get("manifest_version", v.MANIFEST_VERSION)
     if version != v.MANIFEST_VERSION or isinstance(version, bool):
         report.error(
@@ -131,6 +161,9 @@ def _validate(
             f" write `manifest_version = {v.MANIFEST_VERSION}` or upgrade asml",
         )
         return pruning.Validated(None)
+    if normalized.assemblylift:
+        for path in pruning.drop_unknown_keys(normalized.data, model):
+            report.note(path, "ignored: neither AssemblyLift nor asml reads this key; remove it")
     result = pruning.validate(normalized.data, model)
     for path, message in result.problems:
         report.error(path, message)

@@ -14,7 +14,8 @@ _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 class Severity(enum.Enum):
     ERROR = "error"
-    WARNING = "warning"
+    WARNING = "warning"  # probably a mistake
+    NOTE = "note"  # fine, but worth knowing: an ignored key, a default that differs
 
 
 def format_key_path(path: KeyPath) -> str:
@@ -40,7 +41,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}: `{format_key_path(self.key)}`" if self.key else self.file
-        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        prefix = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         return f"{prefix}{where}: {self.message}"
 
 
@@ -50,6 +51,10 @@ def errors_in(problems: Iterable[Problem]) -> list[Problem]:
 
 def warnings_in(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity is Severity.WARNING]
+
+
+def notes_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.NOTE]
 
 
 def sorted_problems(problems: Sequence[Problem]) -> list[Problem]:

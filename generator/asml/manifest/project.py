@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from asml.manifest import vocabulary as v
 from asml.manifest.model import Function, ProjectManifest, ServiceManifest
-from asml.manifest.problems import Problem
+from asml.manifest.problems import KeyPath, Problem
 
 PROJECT_FILE = "assemblylift.toml"
 SERVICE_FILE = "service.toml"
@@ -23,6 +24,17 @@ class Service:
     name: str
     directory: Path
     manifest: ServiceManifest
+    # where keys in asml's shape were written, for a file in AssemblyLift's (native -> written)
+    origins: Mapping[KeyPath, KeyPath] = field(default_factory=dict, compare=False, repr=False)
+
+    def written_key(self, path: KeyPath) -> KeyPath:
+        """A key path in asml's shape as the user wrote it (``iomods.http`` may have been
+        ``iomod.dependencies[0]``), so that problems found later point at the file's text."""
+        for cut in range(len(path), 0, -1):
+            origin = self.origins.get(path[:cut])
+            if origin is not None:
+                return origin + path[cut:]
+        return path
 
     def source_of(self, function_name: str) -> Path:
         """Where a function's source lives: its ``source``, or a directory named after it."""

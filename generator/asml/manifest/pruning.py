@@ -21,7 +21,9 @@ from asml.manifest.validation import problems_from
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # Tables of named entries; an entry can be dropped as a whole.
-COLLECTIONS = frozenset({"functions", "authorizers", "iomods", "stages"})
+COLLECTIONS = frozenset(
+    {"functions", "authorizers", "iomods", "stages", "schedules", "queues", "buckets"}
+)
 _MAX_ROUNDS = 5
 
 
@@ -60,6 +62,30 @@ def validate(data: dict[str, Any], model: type[ModelT]) -> Validated[ModelT]:
     return result
 
 
+def drop_unknown_keys(data: dict[str, Any], model: type[BaseModel]) -> list[KeyPath]:
+    """Delete the keys ``model`` does not know from ``data``, and say which they were.
+
+    AssemblyLift ignored keys it did not read, so in its files an unknown key is a note, not
+    an error: the projects that AssemblyLift accepted must load.
+    """
+    dropped: list[KeyPath] = []
+    for _ in range(_MAX_ROUNDS):
+        try:
+            model.model_validate(data)
+            return dropped
+        except ValidationError as error:
+            extra = [
+                tuple(d["loc"]) for d in error.errors(include_url=False)
+                if d["type"] == "extra_forbidden"
+            ]  # fmt: skip
+        if not extra:
+            return dropped
+        for loc in extra:
+            _delete(data, loc)
+            dropped.append(loc)
+    return dropped
+
+
 def _target(loc: KeyPath, kind: str) -> KeyPath | None:
     """What to delete so that this error goes away, or None if nothing can be."""
     if loc and loc[-1] == "[key]":
@@ -78,7 +104,8 @@ def _target(loc: KeyPath, kind: str) -> KeyPath | None:
 def _delete(data: Any, path: KeyPath) -> None:
     node = data
     for part in path[:-1]:
-        if not isinstance(node, dict) or part not in node:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_list or (isinstance(node, dict) and part in node)):
             return
         node = node[part]
     if isinstance(node, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from asml.manifest.legacy import Normalized
+from asml.manifest.assemblylift.normalized import Normalized
 from asml.manifest.problems import KeyPath, Problem, Severity
 
 
@@ -16,14 +16,36 @@ class FileReport:
     sink: list[Problem]
     normalized: Normalized | None = None
 
-    def _where(self, path: KeyPath) -> KeyPath:
-        return self.normalized.original_path(path) if self.normalized else path
+    def _where(self, path: KeyPath) -> tuple[str, KeyPath]:
+        if self.normalized is None:
+            return self.file, path
+        return self.normalized.written_elsewhere(path) or (
+            self.file,
+            self.normalized.original_path(path),
+        )
+
+    def add(self, path: KeyPath, message: str, severity: Severity) -> None:
+        """A problem at ``path`` in the native shape; once, if two services share its key."""
+        problem = Problem(*self._where(path), message, severity)
+        if problem not in self.sink:
+            self.sink.append(problem)
+
+    def add_found(self, path: KeyPath, message: str, severity: Severity) -> None:
+        """A problem normalising found, already at the user's ``path`` in this file (unless
+        the key was read from another one)."""
+        found = self.normalized.written_elsewhere(path) if self.normalized else None
+        problem = Problem(*(found or (self.file, path)), message, severity)
+        if problem not in self.sink:
+            self.sink.append(problem)
 
     def error(self, path: KeyPath, message: str) -> None:
-        self.sink.append(Problem(self.file, self._where(path), message))
+        self.add(path, message, Severity.ERROR)
 
     def warning(self, path: KeyPath, message: str) -> None:
-        self.sink.append(Problem(self.file, self._where(path), message, Severity.WARNING))
+        self.add(path, message, Severity.WARNING)
+
+    def note(self, path: KeyPath, message: str) -> None:
+        self.add(path, message, Severity.NOTE)
 
 
 @dataclass

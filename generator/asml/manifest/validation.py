@@ -29,6 +29,14 @@ _PATTERN_RULES = {
     m.COORDINATES_PATTERN: 'must be three dot-separated names, like "akkoro.aws.dynamodb"',
     m.VERSION_PATTERN: 'must be a version like "1", "1.2" or "1.2.3"',
     m.IAM_ACTION_PATTERN: 'is not an IAM action; write one like "dynamodb:GetItem"',
+    m.KMS_KEY_PATTERN: "must be a KMS key's ARN, like"
+    ' "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"'
+    " (CloudWatch Logs and Lambda take no alias)",
+    m.BOUNDARY_PATTERN: "must be an IAM policy's ARN, like"
+    ' "arn:aws:iam::123456789012:policy/boundary"',
+    m.SIGNING_PATTERN: "must be a code-signing configuration's ARN, like"
+    ' "arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-0123456789abcdef0"',
+    m.ROLE_PATH_PATTERN: 'must start and end with "/", like "/asml/"',
 }
 
 # How to name the allowed values of an enumerated field.

@@ -32,6 +32,10 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_HANDLER = "handler"
 DEFAULT_TIMEOUT_SECONDS = 5
 DEFAULT_MEMORY_MB = 256
+DEFAULT_LOG_RETENTION_DAYS = 30
+# What CloudWatch Logs accepts; 0 keeps logs forever.
+LOG_RETENTION_DAYS = (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                      1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
 DEFAULT_LOCAL_ENDPOINT = "http://127.0.0.1:5000"
 
 # Engines whose Python wheels exist for arm64 hosts (wasmer's stop at x86_64).

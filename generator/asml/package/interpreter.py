@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from asml.errors import ToolchainError
 from asml.package.glibc import needed_libraries
 from asml.package.lambda_pip import last_lines
+from asml.package.progress import LayerProgress, packaging
 from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 from asml_runtime.artifact import sha256_file
 
@@ -148,23 +149,37 @@ def interpreter_source(
     return InterpreterSource("download", url, sha256)
 
 
+def interpreter_title(architecture: str) -> str:
+    """For progress: ``interpreter layer CPython 3.10.22 (x86_64)``."""
+    return f"interpreter layer CPython {PYTHON_VERSION} ({architecture})"
+
+
 def build_interpreter_layer(
-    architecture: str, destination: Path, cache: Path, environ: Mapping[str, str] = os.environ
+    architecture: str,
+    destination: Path,
+    cache: Path,
+    environ: Mapping[str, str] = os.environ,
+    progress: LayerProgress | None = None,
 ) -> ZipResult:
     """Write the interpreter layer to ``destination``, from ``cache`` when it holds it."""
     source = interpreter_source(architecture, environ)
-    archive: Path | None = None
     if source.kind == "prefix":
         digest = _prefix_digest(Path(source.location))
+    elif source.kind == "archive":
+        digest = sha256_file(Path(source.location))
     else:
-        archive, digest = _archive(source, cache)
+        assert source.sha256 is not None
+        digest = source.sha256  # pinned: the download, when there is one, is checked against it
     key = hashlib.sha256(f"{RECIPE}\n{architecture}\n{digest}".encode()).hexdigest()
     cached = cache / "layers" / f"python{PYTHON_MINOR}-{key}.zip"
     if not cached.is_file():
-        with tempfile.TemporaryDirectory(prefix="asml-python-") as scratch:
+        with (
+            packaging(progress, interpreter_title(architecture)),
+            tempfile.TemporaryDirectory(prefix="asml-python-") as scratch,
+        ):
             home = Path(scratch) / "home"
-            if archive is not None:
-                _unpack(archive, home)
+            if source.kind != "prefix":
+                _unpack(_archive(source, cache)[0], home)
             else:
                 _copy_prefix(Path(source.location), home)
             _lay_out(home, source)

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from asml.package.lambda_pip import copy_package, install, package_sources, tree_digest
 from asml.package.lambda_platform import LambdaRuntime
+from asml.package.progress import LayerProgress, packaging
 from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 
-IOMOD_LAYER_RECIPE = "iomod-layer-2"
+IOMOD_LAYER_RECIPE = "iomod-layer-3"
 IOMODS_PACKAGE = "asml_iomods"
 REQUIREMENTS = (
     "pycapnp==2.0.0",
@@ -58,6 +59,11 @@ class IomodLayerSpec:
         return f"asml-iomods-{self.project}-{self.service}-{self.runtime.label}-{self.architecture}"
 
     @property
+    def title(self) -> str:
+        """For progress: ``IOmod layer of service api (python3.12, x86_64)``."""
+        return f"IOmod layer of service {self.service} ({self.runtime.name}, {self.architecture})"
+
+    @property
     def requirements(self) -> tuple[str, ...]:
         return (*REQUIREMENTS, *BOTO3) if self.runtime.custom else REQUIREMENTS
 
@@ -76,12 +82,19 @@ def layer_key(spec: IomodLayerSpec, iomods: Path) -> str:
 
 
 def build_iomod_layer(
-    spec: IomodLayerSpec, iomods: Path, destination: Path, cache_dir: Path
+    spec: IomodLayerSpec,
+    iomods: Path,
+    destination: Path,
+    cache_dir: Path,
+    progress: LayerProgress | None = None,
 ) -> ZipResult:
     """Zip the IOmods laid out in ``iomods`` (``.asml/build/<service>/_iomods``)."""
     cached = cache_dir / "layers" / f"{layer_key(spec, iomods)}.zip"
     if not cached.is_file():
-        with tempfile.TemporaryDirectory(prefix="asml-iomod-layer-") as scratch:
+        with (
+            packaging(progress, spec.title),
+            tempfile.TemporaryDirectory(prefix="asml-iomod-layer-") as scratch,
+        ):
             python = Path(scratch) / "python"
             install(spec.requirements, spec.runtime, spec.architecture, python, "the IOmod layer")
             copy_package(IOMODS_PACKAGE, python)

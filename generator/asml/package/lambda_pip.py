@@ -38,8 +38,20 @@ def install(
             f" {architecture} into {what} (pip said: {last_lines(result.stderr)}); check that"
             " PyPI is reachable"
         )
-    # Console scripts point at the build machine's interpreter; Lambda never runs them.
+    # Console scripts point at the build machine's interpreter; Lambda never runs them. Their
+    # RECORD lines go too: each holds the hash of a script whose shebang is this machine's
+    # path to Python, so keeping them would make the layer's bytes differ between checkouts.
     shutil.rmtree(tree / "bin", ignore_errors=True)
+    for record in sorted(tree.glob("*.dist-info/RECORD")):
+        _drop_entries_outside(record)
+
+
+def _drop_entries_outside(record: Path) -> None:
+    """Keep only the RECORD lines of files inside the install folder (not ``../../bin/...``)."""
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("../")]
+    if kept != lines:
+        record.write_text("".join(kept), encoding="utf-8")
 
 
 def package_sources(name: str) -> Path:

@@ -23,6 +23,7 @@ from asml.package.interpreter import build_interpreter_layer, cache_home
 from asml.package.iomod_layer import IomodLayerSpec, build_iomod_layer
 from asml.package.lambda_platform import PROVIDED_AL2023, LambdaRuntime, runtime_for
 from asml.package.layer_check import record_layers
+from asml.package.progress import LayerProgress
 from asml.package.runtime_layer import LayerSpec, build_runtime_layer
 from asml.package.zips import ZipResult
 from asml_runtime.artifact import read_record
@@ -82,8 +83,14 @@ def iomod_layer_of(project: str, build_dir: Path, layer: LayerSpec) -> IomodLaye
 
 
 def package(
-    project: Project, results: Sequence[FunctionResult], out: Path, cache_dir: Path
+    project: Project,
+    results: Sequence[FunctionResult],
+    out: Path,
+    cache_dir: Path,
+    progress: LayerProgress | None = None,
 ) -> Packaged:
+    """Zip every function and the layers they use; ``progress`` hears of each layer that is
+    made rather than taken from the cache."""
     functions = []
     for result in results:
         service, name = result.function.split(".", 1)
@@ -102,12 +109,15 @@ def package(
     interpreters = sorted({f.layer.architecture for f in functions if f.needs_interpreter})
     interpreter_layers = {
         arch: build_interpreter_layer(
-            arch, out / "layers" / f"{interpreter_layer_name(arch)}.zip", cache_home()
+            arch,
+            out / "layers" / f"{interpreter_layer_name(arch)}.zip",
+            cache_home(),
+            progress=progress,
         )
         for arch in interpreters
     }
     layers = {
-        spec: build_runtime_layer(spec, out / "layers" / f"{spec.name}.zip", cache_dir)
+        spec: build_runtime_layer(spec, out / "layers" / f"{spec.name}.zip", cache_dir, progress)
         for spec in sorted({f.layer for f in functions}, key=lambda s: s.name)
     }
     iomod_layers = {}
@@ -116,7 +126,7 @@ def package(
         if spec is not None and spec not in iomod_layers:
             iomods = result.directory.parent / IOMODS_DIR
             destination = out / "layers" / f"{spec.name}.zip"
-            iomod_layers[spec] = build_iomod_layer(spec, iomods, destination, cache_dir)
+            iomod_layers[spec] = build_iomod_layer(spec, iomods, destination, cache_dir, progress)
     record_layers(
         out,
         [

@@ -25,10 +25,11 @@ from pathlib import Path
 from asml.errors import ToolchainError
 from asml.package.lambda_pip import copy_package, install, package_sources, tree_digest
 from asml.package.lambda_platform import LambdaRuntime
+from asml.package.progress import LayerProgress, packaging
 from asml.package.zips import ZipResult, copy_into_place, tree_entries, write_zip
 
 # Bump when what goes into a layer changes in a way the inputs below do not show.
-LAYER_RECIPE = "runtime-layer-2"
+LAYER_RECIPE = "runtime-layer-3"
 RUNTIME_PACKAGE = "asml_runtime"
 BOOTSTRAP = Path(__file__).parent / "custom_runtime" / "bootstrap"
 # The Runtime API client of a custom runtime, pinned with its dependencies so the layer's
@@ -52,6 +53,14 @@ class LayerSpec:
         )
 
     @property
+    def title(self) -> str:
+        """For progress: ``runtime layer python3.12 (wasmtime 25.0.0, x86_64)``."""
+        return (
+            f"runtime layer {self.runtime.name} ({self.engine_package} {self.engine_version},"
+            f" {self.architecture})"
+        )
+
+    @property
     def requirements(self) -> tuple[str, ...]:
         engine = f"{self.engine_package}=={self.engine_version}"
         return (engine, *RUNTIME_CLIENT) if self.runtime.custom else (engine,)
@@ -65,12 +74,17 @@ def layer_key(spec: LayerSpec, sources: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def build_runtime_layer(spec: LayerSpec, destination: Path, cache_dir: Path) -> ZipResult:
+def build_runtime_layer(
+    spec: LayerSpec, destination: Path, cache_dir: Path, progress: LayerProgress | None = None
+) -> ZipResult:
     """Write the layer zip to ``destination``, from the cache when it holds one."""
     sources = package_sources(RUNTIME_PACKAGE)
     cached = cache_dir / "layers" / f"{layer_key(spec, sources)}.zip"
     if not cached.is_file():
-        with tempfile.TemporaryDirectory(prefix="asml-layer-") as scratch:
+        with (
+            packaging(progress, spec.title),
+            tempfile.TemporaryDirectory(prefix="asml-layer-") as scratch,
+        ):
             tree = Path(scratch) / "python"
             install(
                 list(spec.requirements), spec.runtime, spec.architecture, tree, "the runtime layer"

@@ -8,6 +8,7 @@ The file is written beside its destination and renamed into place.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import shutil
 import tempfile
@@ -34,6 +35,11 @@ class ZipResult:
     def base64_sha256(self) -> str:
         """The form Terraform's ``source_code_hash`` compares against."""
         return base64.b64encode(bytes.fromhex(self.sha256)).decode("ascii")
+
+
+def lambda_code_hash(data: bytes) -> str:
+    """A package's SHA-256 in base64: Lambda's CodeSha256 and Terraform's source_code_hash."""
+    return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
 
 def tree_entries(root: Path, *, prefix: str = "") -> dict[str, Path]:

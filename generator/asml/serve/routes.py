@@ -6,6 +6,7 @@ greedy ``{proxy+}``; a route for the method beats ``ANY``. Path parameters are d
 
 from __future__ import annotations
 
+import difflib
 import urllib.parse
 from dataclasses import dataclass
 
@@ -86,7 +87,11 @@ def routes_of(project: Project, only: str | None = None) -> list[Route]:
                 )
             found[shape] = route
     if only is not None and not any(s.name == only for s in project.services):
-        raise AsmlError(f'there is no service "{only}" in assemblylift.toml')
+        names = sorted(s.name for s in project.services)
+        near = difflib.get_close_matches(only, names, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]}?" if near else ""
+        raise AsmlError(f'there is no service "{only}" in assemblylift.toml{hint}'
+                        f" (its services: {', '.join(names) or 'none'})")  # fmt: skip
     return list(found.values())
 
 

@@ -144,6 +144,19 @@ def _die_with_the_server() -> None:
         os._exit(1)
 
 
+def _show_logs() -> None:
+    """The guest's and the runtime's log lines on the terminal, where Lambda would put them in
+    the function's log: from ``ASML_LOG_LEVEL`` up (INFO unless set), each with its function."""
+    import logging
+
+    from asml_runtime import logs
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("asml").setLevel(logs.level())
+
+
 def _worker_main(
     connection: multiprocessing.connection.Connection,
     environment: EnvironmentChanges,
@@ -154,6 +167,7 @@ def _worker_main(
     _die_with_the_server()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     apply_to_process(environment)
+    _show_logs()
     import asml_runtime.function  # noqa: F401  (imported before the limit: it is the runtime's)
 
     threading.stack_size(THREAD_STACK_BYTES)

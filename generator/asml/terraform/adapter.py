@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import warnings
 from collections.abc import Callable, Iterator
@@ -32,6 +33,9 @@ from asml.environment import apply_to_process, changed
 from asml.errors import AsmlError
 from asml.terraform.events import Diagnostic, diagnostic_of, errors_in, parse
 from asml.terraform.stage import StageContext
+
+# Commands that take a stage's -var-file (apply too, unless it is given a saved plan).
+_TAKES_VAR_FILE = ("plan", "destroy", "refresh", "import", "console")
 
 
 class TerraformFailed(AsmlError):
@@ -107,6 +111,14 @@ class Terraform:
             raise TerraformFailed("plan", errors_in(lines), f"{stdout}\n{stderr}")
         return [m for m in (parse(line) for line in lines) if m is not None]
 
+    def show_plan(self, plan: Path) -> dict[str, Any]:
+        """A saved plan in Terraform's JSON plan format (``terraform show -json PLAN``)."""
+        code, out, err = self._cmd("show", str(plan), json=self._python_terraform.IsFlagged)
+        if code != 0:
+            raise TerraformFailed("show", [], f"{out}\n{err}")
+        shown: dict[str, Any] = json.loads(out)
+        return shown
+
     def outputs(self) -> dict[str, Any]:
         code, out, err = self._cmd("output", json=self._python_terraform.IsFlagged)
         if code != 0:
@@ -121,6 +133,44 @@ class Terraform:
             raise TerraformFailed("state pull", [], f"{out}\n{err}")
         state: dict[str, Any] = json.loads(out) if out.strip() else {}
         return state
+
+    def push_state(self, state: dict[str, Any]) -> None:
+        """Replace the stage's state (``terraform state push``: it checks lineage and serial,
+        and locks the state as an apply does)."""
+        pushed = self.context.data_dir / "pushed.tfstate"
+        pushed.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+        try:
+            code, out, err = self._cmd("state push", str(pushed))
+        finally:
+            pushed.unlink(missing_ok=True)
+        if code != 0:
+            raise TerraformFailed("state push", [], f"{out}\n{err}")
+
+    def run(self, args: tuple[str, ...]) -> int:
+        """Terraform in net/ with the stage's environment, attached to the terminal. A named
+        stage's variables go to the commands that take them, and a by-hand ``init`` gets the
+        stage's backend settings (TF_CLI_ARGS_<command>), as asml's own runs do."""
+        added = self.context.environment()
+        var_file = self.context.var_file
+        command = args[0] if args else ""
+        if var_file is not None and (command in _TAKES_VAR_FILE or (
+            command == "apply" and not self._names_saved_plan(args[1:])
+        )):  # fmt: skip
+            added[f"TF_CLI_ARGS_{command}"] = f"-var-file={var_file}"
+        if command == "init":
+            added["TF_CLI_ARGS_init"] = " ".join(
+                shlex.quote(f"-backend-config={key}={value}")
+                for key, value in sorted(self.context.backend_config.items())
+            )
+        env = changed(os.environ, added)
+        argv = [self.binary, f"-chdir={self.context.net_dir}", *args]
+        return subprocess.run(argv, env=env, check=False).returncode
+
+    def _names_saved_plan(self, args: tuple[str, ...]) -> bool:
+        """Terraform refuses variables beside a saved plan, which holds them already."""
+        net = self.context.net_dir
+        return any(not a.startswith("-") and ((net / a).is_file() or Path(a).is_file())
+                   for a in args)  # fmt: skip
 
     def apply(self, plan: Path, report: Callable[[dict[str, Any]], None]) -> None:
         """Apply a saved plan, handing each of Terraform's messages to ``report`` as it comes."""

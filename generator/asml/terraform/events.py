@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from asml.terraform.diff import AttributeChange
+
 
 @dataclass(frozen=True)
 class Change:
@@ -18,6 +20,7 @@ class Change:
     module: str | None  # module.api_hello
     resource_type: str
     action: str  # create | update | delete | replace | read | noop | move | remove
+    attributes: tuple[AttributeChange, ...] = ()  # what an update or replace changes
 
 
 @dataclass(frozen=True)

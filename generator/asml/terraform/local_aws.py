@@ -27,8 +27,9 @@ def check_reachable(endpoint: str) -> None:
         reason = getattr(error, "reason", error)
         raise AsmlError(
             f"nothing answers at {endpoint} ({reason}), the [local] endpoint of the local target;"
-            f" start a local AWS there, e.g. `moto_server -H 127.0.0.1 -p"
-            f" {endpoint.rsplit(':', 1)[-1].strip('/')}`, or set [local] endpoint in"
+            f" start a local AWS there, e.g. `MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H"
+            f" 127.0.0.1 -p {endpoint.rsplit(':', 1)[-1].strip('/')}` (the managed policies"
+            " are those the functions' roles attach), or set [local] endpoint in"
             " assemblylift.toml"
         ) from None
 

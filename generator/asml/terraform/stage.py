@@ -3,10 +3,12 @@
 Each (stage, target) pair has its own Terraform data directory and its own state, so nothing
 one stage does touches another, and a rehearsal on the local AWS never mixes with the real one:
 
-    .asml/terraform/<stage>[-local]/    Terraform's working files (TF_DATA_DIR), the saved plan
-    .asml/state/<stage>[-local]/        local state (the S3 backend keeps it in the bucket,
-                                        under the configured key with <stage>/ put before the
-                                        file name)
+    .asml/terraform/<stage>[-local]/    Terraform's working files (TF_DATA_DIR), the saved plan:
+                                        a cache, rebuilt by the next plan
+    terraform-state/<stage>[-local]/    local state: the only record of what is deployed, so
+                                        never under .asml/, which users delete as a cache (the
+                                        S3 backend keeps it in the bucket, under the configured
+                                        key with <stage>/ put before the file name)
 
 ``<stage>`` is ``_default`` for the default stage. The ``local`` target points the AWS provider
 at the ``[local] endpoint`` (a moto server) through the environment only: the generated HCL
@@ -15,6 +17,7 @@ never carries endpoints.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -23,6 +26,8 @@ from asml.errors import AsmlError
 from asml.generate.net import NET_DIR
 from asml.manifest import Project
 
+STATE_DIR = "terraform-state"
+LEGACY_STATE_DIR = Path(".asml") / "state"  # where asml kept it before 0.2
 DEFAULT_STAGE = "_default"  # stage names start with a letter, so this is no stage's
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 # The user's real session and profile never go to a local endpoint beside the test keys.
@@ -59,6 +64,11 @@ class StageContext:
         return self.project_root / ".asml" / "terraform" / self.key
 
     @property
+    def tag_value(self) -> str:
+        """The ``asml:stage`` tag every resource of this stage carries (providers.tf)."""
+        return self.stage or "default"
+
+    @property
     def plan_file(self) -> Path:
         return self.data_dir / "plan.tfplan"
 
@@ -78,6 +88,8 @@ class StageContext:
         if self.target == "local":
             assert self.endpoint is not None
             env |= local_aws_environment(self.endpoint, self.region)
+            # moto keeps no Lambda log format: set, it would show as a change on every plan
+            env["TF_VAR_lambda_log_format"] = ""
         return env
 
 
@@ -130,6 +142,35 @@ def stage_context(project: Project, stage: str | None, target: str | None) -> St
                        "skip_requesting_account_id": "true", "skip_metadata_api_check": "true",
                        "skip_region_validation": "true"}  # fmt: skip
     else:
-        state = project.root / ".asml" / "state" / context.key / "terraform.tfstate"
+        state = project.root / STATE_DIR / context.key / "terraform.tfstate"
         config = {"path": str(state)}
     return replace(context, backend_config=config)
+
+
+def has_local_state(context: StageContext) -> bool:
+    """Whether the stage's local state records any resource (an applied stage)."""
+    if context.backend != "local":
+        return False
+    path = Path(context.backend_config["path"])
+    try:
+        return bool(json.loads(path.read_text(encoding="utf-8")).get("resources"))
+    except (OSError, ValueError):
+        return False
+
+
+def applied_stages(project: Project) -> list[StageContext]:
+    """Every (stage, target) whose local state records resources: what `asml outputs` and
+    `asml tf` pick from when no flag names one."""
+    found = []
+    for stage in [None, *sorted(project.manifest.stages)]:
+        for target in ("aws", "local"):
+            context = stage_context(project, stage, target)
+            if has_local_state(context):
+                found.append(context)
+    return found
+
+
+def flags_of(context: StageContext) -> str:
+    """The command-line flags that name this stage and target."""
+    flags = f" --stage {context.stage}" if context.stage else ""
+    return flags + (" --target local" if context.target == "local" else "")

@@ -50,7 +50,7 @@ class Summary:
                 {
                     "name": g.name,
                     **g.counts(),
-                    "resources": [{"address": c.address, "action": c.action} for c in g.changes],
+                    "resources": [_resource_json(c) for c in g.changes],
                 }
                 for g in self.groups
             ],
@@ -69,6 +69,9 @@ class Summary:
             )
             note = "  (new code)" if group.name in self.code_changed else ""
             out.append(f"  {group.name.ljust(width)}  {kinds}{note}")
+            for change in group.changes:
+                kind = change.resource_type.removeprefix("aws_")
+                out += [f"      {kind}  {item.text()}" for item in change.attributes]
         if self.code_changed:
             out.append(f"Code changes: {', '.join(self.code_changed)}")
         counts = self.counts
@@ -76,6 +79,13 @@ class Summary:
             f"Plan: {counts[ADD]} to add, {counts[CHANGE]} to change, {counts[DESTROY]} to destroy."
         )
         return out
+
+
+def _resource_json(change: Change) -> dict[str, Any]:
+    entry: dict[str, Any] = {"address": change.address, "action": change.action}
+    if change.action in ("update", "replace"):
+        entry["attributes"] = [item.to_json() for item in change.attributes]
+    return entry
 
 
 def owners(net: Net) -> dict[str, str]:
@@ -93,17 +103,22 @@ def owners(net: Net) -> dict[str, str]:
     return found
 
 
-def deployed_hashes(state: Mapping[str, Any]) -> dict[str, str]:
-    """Module label -> the source_code_hash of the function deployed from it."""
+def deployed_functions(state: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Module label -> the state's attributes of the Lambda function deployed from it."""
     found = {}
     for resource in state.get("resources", []):
         if resource.get("type") != "aws_lambda_function" or "module" not in resource:
             continue
         for instance in resource.get("instances", []):
-            digest = instance.get("attributes", {}).get("source_code_hash")
-            if digest:
-                found[resource["module"].removeprefix("module.")] = digest
+            found[resource["module"].removeprefix("module.")] = instance.get("attributes", {})
     return found
+
+
+def deployed_hashes(state: Mapping[str, Any]) -> dict[str, str]:
+    """Module label -> the source_code_hash of the function deployed from it."""
+    return {label: attributes["source_code_hash"]
+            for label, attributes in deployed_functions(state).items()
+            if attributes.get("source_code_hash")}  # fmt: skip
 
 
 def summarize(net: Net, changes: Iterable[Change], state: Mapping[str, Any]) -> Summary:

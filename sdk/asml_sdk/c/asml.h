@@ -162,7 +162,10 @@ enum { ASML_DEBUG = 0, ASML_INFO = 1, ASML_WARN = 2, ASML_ERROR = 3 };
 static inline void asml_log(int32_t level, const char *message) {
     asml_abi_log(level, message, (uint32_t)strlen(message));
 }
+/* Shown from the level in ASML_LOG_LEVEL up (INFO unless set), in the function's log. */
+static inline void asml_log_debug(const char *message) { asml_log(ASML_DEBUG, message); }
 static inline void asml_log_info(const char *message) { asml_log(ASML_INFO, message); }
+static inline void asml_log_warn(const char *message) { asml_log(ASML_WARN, message); }
 static inline void asml_log_error(const char *message) { asml_log(ASML_ERROR, message); }
 
 /* ---- IOmods ------------------------------------------------------------------------ */

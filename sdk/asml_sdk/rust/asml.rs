@@ -73,8 +73,21 @@ pub fn log(level: Level, message: &str) {
     unsafe { abi::log(level as i32, message.as_ptr(), message.len()) };
 }
 
+/// Shown from the level in ASML_LOG_LEVEL up (INFO unless set), in the function's log.
+pub fn log_debug(message: &str) {
+    log(Level::Debug, message);
+}
+
 pub fn log_info(message: &str) {
     log(Level::Info, message);
+}
+
+pub fn log_warn(message: &str) {
+    log(Level::Warn, message);
+}
+
+pub fn log_error(message: &str) {
+    log(Level::Error, message);
 }
 
 /// Milliseconds since the Unix epoch (UTC).

@@ -56,8 +56,21 @@ pub fn logAt(level: Level, message: []const u8) void {
     log(@intFromEnum(level), message.ptr, message.len);
 }
 
+/// Shown from the level in ASML_LOG_LEVEL up (INFO unless set), in the function's log.
+pub fn logDebug(message: []const u8) void {
+    logAt(.debug, message);
+}
+
 pub fn logInfo(message: []const u8) void {
     logAt(.info, message);
+}
+
+pub fn logWarn(message: []const u8) void {
+    logAt(.warn, message);
+}
+
+pub fn logError(message: []const u8) void {
+    logAt(.err, message);
 }
 
 /// Writes `text` as the inside of a JSON string into `out`; returns the bytes written.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from asml.build import toolchains
-from asml_sdk import sdk_dir, sdk_digest
 from asml.build.guests.base import BuildFailed, Guest, run_tool
+from asml_sdk import sdk_digest, sdk_dir
 
 # --use abort= : compile `abort` to a trap instead of importing env.abort, which asml does not
 # provide. The stub runtime has no GC, which a request-sized guest does not need.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from asml.errors import AsmlError
@@ -45,8 +46,18 @@ class GuestBuilder(Protocol):
         ...
 
 
-def run_tool(guest: Guest, argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    """Run a compiler; on failure, raise with its output (the original ignored these)."""
+def run_tool(
+    guest: Guest,
+    argv: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    *,
+    tool: str | None = None,
+) -> None:
+    """Run a compiler; on failure, raise with its output (the original ignored these), the
+    files it names given from the project root, so a terminal or an editor can open them.
+    ``tool`` is what the message calls it, "C compiler (zig cc)"; by default its file name."""
+    name = tool or Path(argv[0]).name
     try:
         result = subprocess.run(
             list(argv),
@@ -59,12 +70,40 @@ def run_tool(guest: Guest, argv: Sequence[str], cwd: Path, env: dict[str, str] |
             check=False,
         )
     except FileNotFoundError:
-        raise BuildFailed(guest, f"{argv[0]} was not found") from None
+        raise BuildFailed(guest, f"{name}: {argv[0]} was not found") from None
     if result.returncode != 0:
-        tool = Path(argv[0]).name
-        raise BuildFailed(
-            guest, f"{tool} failed (exit {result.returncode}):", result.stderr + result.stdout
-        )
+        output = from_project_root(guest, result.stderr + result.stdout, cwd)
+        raise BuildFailed(guest, f"{name} failed (exit {result.returncode}):", output)
+
+
+# A place in a file, as compilers print them: `main.c:3:5`, `./util.h:1:12`, `src/lib.rs:4`.
+_PLACE = re.compile(r"(?<![^\s'\"(`])(?P<path>[^\s:'\"()`]+)(?=:\d+)")
+
+
+def from_project_root(guest: Guest, output: str, cwd: Path) -> str:
+    """``output`` with each path of a file in the project, as the compiler run in ``cwd``
+    printed it, replaced by its path from the project root: `services/api/hello/main.c:3:5`.
+    Paths elsewhere (the SDK's headers) are left as they are."""
+    root = project_root_of(guest).resolve()
+    base = cwd.resolve()
+
+    def replace(match: re.Match[str]) -> str:
+        path = match["path"]
+        try:
+            target = (base / path).resolve()
+            if not target.is_file():
+                return path
+            return target.relative_to(root).as_posix()
+        except (OSError, ValueError):
+            return path
+
+    return _PLACE.sub(replace, output)
+
+
+def project_root_of(guest: Guest) -> Path:
+    """The project's folder, from the function's source and its path in the project."""
+    depth = len(PurePosixPath(guest.shown).parts)
+    return guest.source.parents[depth - 1] if depth else guest.source
 
 
 def sources_with_suffix(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:

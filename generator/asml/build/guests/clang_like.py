@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from asml.build import toolchains
-from asml_sdk import sdk_dir, sdk_digest
 from asml.build.guests.base import BuildFailed, Guest, run_tool, sources_with_suffix
+from asml_sdk import sdk_digest, sdk_dir
 
 _C_SUFFIXES = (".c",)
 _CPP_SUFFIXES = (".c", ".cc", ".cpp", ".cxx")
@@ -44,4 +44,4 @@ class CBuilder:
         relative = [p.relative_to(guest.source).as_posix() for p in files]
         sdk = ["-I", str(sdk_dir("c"))]
         argv = [*command, *self._flags(guest), *sdk, "-o", str(out), *relative]
-        run_tool(guest, argv, cwd=guest.source)
+        run_tool(guest, argv, cwd=guest.source, tool=toolchains.c_compiler_name(self._cpp))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from asml.build.guests.assemblyscript import AssemblyScriptBuilder
 from asml.build.guests.base import GuestBuilder
 from asml.build.guests.clang_like import CBuilder
-from asml.build.guests.rust import RustBuilder
 from asml.build.guests.prebuilt import PrebuiltBuilder
+from asml.build.guests.rust import RustBuilder
 from asml.build.guests.wat import WatBuilder
 from asml.build.guests.zig import ZigBuilder
 

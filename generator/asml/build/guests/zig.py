@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from asml.build import toolchains
-from asml_sdk import sdk_dir, sdk_digest
 from asml.build.guests.base import BuildFailed, Guest, run_tool
+from asml_sdk import sdk_digest, sdk_dir
 
 _FLAGS = ("-target", "wasm32-wasi", "-O", "ReleaseFast", "-fno-entry", "-rdynamic", "-fstrip")
 _ROOTS = ("main.zig", "src/main.zig")
@@ -26,6 +26,6 @@ class ZigBuilder:
         sdk = sdk_dir("zig") / "asml.zig"
         modules = ["--dep", "asml", f"-Mroot={root}", f"-Masml={sdk}"]
         argv = [*toolchains.zig().command, "build-exe", *_FLAGS, *modules, f"-femit-bin={out}"]
-        run_tool(guest, argv, cwd=guest.source)
+        run_tool(guest, argv, cwd=guest.source, tool="Zig compiler (zig build-exe)")
         # zig writes an object file beside the module; it is not part of the output.
         out.with_suffix(".wasm.o").unlink(missing_ok=True)

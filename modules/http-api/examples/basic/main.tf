@@ -1,4 +1,5 @@
-# An HTTP API with a public route, a JWT-guarded route and CORS, in front of two functions.
+# An HTTP API with a public route, a JWT-guarded route, CORS and access logs, in front of two
+# functions.
 
 provider "aws" {
   region = "eu-west-1"
@@ -77,8 +78,15 @@ module "api" {
     allow_origins = ["https://shop.example.com"]
     allow_methods = ["GET"]
   }
+  # The access logs: kept 90 days, encrypted with the estate's key for logs.
+  log_retention_in_days = 90
+  kms_key_arn           = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 }
 
 output "endpoint" {
   value = module.api.api_endpoint
+}
+
+output "access_log_group" {
+  value = module.api.access_log_group_name
 }

@@ -54,8 +54,21 @@ export function log(level: Level, message: string): void {
   abiLog(level, changetype<usize>(bytes), bytes.byteLength);
 }
 
+/** Shown from the level in ASML_LOG_LEVEL up (INFO unless set), in the function's log. */
+export function logDebug(message: string): void {
+  log(Level.Debug, message);
+}
+
 export function logInfo(message: string): void {
   log(Level.Info, message);
+}
+
+export function logWarn(message: string): void {
+  log(Level.Warn, message);
+}
+
+export function logError(message: string): void {
+  log(Level.Error, message);
 }
 
 /** `text` as a JSON string literal, quotes included. */

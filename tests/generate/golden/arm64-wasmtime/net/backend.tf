@@ -2,7 +2,7 @@
 # `asml cast` rewrites this file: put your own Terraform in user_tf/ instead.
 
 terraform {
-  # State stays on this machine: `asml plan` keeps each stage's in .asml/state/<stage>/ in the
-  # project; terraform run by hand in net/ uses net/terraform.tfstate.
+  # State stays on this machine, in terraform-state/<stage>/ in the project: keep it (or move
+  # it to S3 with [terraform] state_bucket). Run Terraform by hand with `asml tf -- COMMAND`.
   backend "local" {}
 }

@@ -23,6 +23,7 @@ module "api_admin" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 
@@ -48,6 +49,7 @@ module "api_internal" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 
@@ -73,6 +75,7 @@ module "api_mine" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 
@@ -98,6 +101,7 @@ module "api_public" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 

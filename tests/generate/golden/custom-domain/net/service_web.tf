@@ -23,6 +23,7 @@ module "web_home" {
   layers           = [module.runtime_wasmtime_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 

@@ -11,4 +11,6 @@ locals {
   # Every resource name starts with asml-<project>[-<stage>], so stages never share a resource.
   prefix = var.stage == "" ? "asml-todo" : "asml-todo-${var.stage}"
   dist   = "${path.module}/dist"
+  # null leaves the functions' log format unset (var.lambda_log_format)
+  log_format = var.lambda_log_format != "" ? var.lambda_log_format : null
 }

@@ -56,6 +56,7 @@ module "todos_attach" {
   ]
   memory_size = 256
   timeout     = 5
+  log_format  = local.log_format
   environment = var.environment
 }
 
@@ -104,6 +105,7 @@ module "todos_create" {
   ]
   memory_size = 256
   timeout     = 5
+  log_format  = local.log_format
   environment = var.environment
 }
 
@@ -129,6 +131,7 @@ module "todos_health" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 

@@ -23,6 +23,7 @@ module "api_hello" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 

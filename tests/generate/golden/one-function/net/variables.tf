@@ -23,3 +23,14 @@ variable "environment" {
   type        = map(string)
   default     = {}
 }
+
+variable "lambda_log_format" {
+  description = "Log format of every function: \"JSON\" (searchable by level and request id) or \"Text\". asml's local target sets \"\" to leave it unset: the local AWS keeps no log format, so every plan would show it as a change."
+  type        = string
+  default     = "JSON"
+
+  validation {
+    condition     = contains(["JSON", "Text", ""], var.lambda_log_format)
+    error_message = "The log format is \"JSON\" or \"Text\" (or \"\" to leave it unset)."
+  }
+}

@@ -11,6 +11,8 @@ locals {
   # Every resource name starts with asml-<project>[-<stage>], so stages never share a resource.
   prefix = var.stage == "" ? "asml-shop" : "asml-shop-${var.stage}"
   dist   = "${path.module}/dist"
+  # null leaves the functions' log format unset (var.lambda_log_format)
+  log_format = var.lambda_log_format != "" ? var.lambda_log_format : null
 }
 
 # Your own Terraform, in user_tf/ beside net/, given the inputs it declares.

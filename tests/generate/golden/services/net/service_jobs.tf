@@ -23,6 +23,7 @@ module "jobs_legacy" {
   layers           = [module.runtime_wasmer_python310_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 
@@ -48,6 +49,7 @@ module "jobs_nightly_report" {
   layers           = [module.runtime_wasmtime_x86_64.arn]
   memory_size      = 1024
   timeout          = 900
+  log_format       = local.log_format
   environment      = var.environment
 }
 
@@ -73,5 +75,6 @@ module "jobs_resize" {
   layers           = [module.python310_x86_64.arn, module.runtime_wasmer_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }

@@ -23,6 +23,7 @@ module "orders_create" {
   layers           = [module.runtime_wasmtime_x86_64.arn]
   memory_size      = 512
   timeout          = 10
+  log_format       = local.log_format
   environment = merge({
     GREETING = "hi $${name}"
     QUOTE    = "say \"x\""
@@ -51,6 +52,7 @@ module "orders_files" {
   layers           = [module.runtime_wasmtime_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 
@@ -76,6 +78,7 @@ module "orders_get" {
   layers           = [module.runtime_wasmtime_x86_64.arn]
   memory_size      = 256
   timeout          = 5
+  log_format       = local.log_format
   environment      = var.environment
 }
 

@@ -1,0 +1,1 @@
+asml::handler!(handler, |_event| asml::http_json(200, r#"{"function":"create"}"#));

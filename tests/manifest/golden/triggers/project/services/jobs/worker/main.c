@@ -1,0 +1,1 @@
+#include "asml.h"

@@ -1,0 +1,2 @@
+output "table_arn" {
+  value = 

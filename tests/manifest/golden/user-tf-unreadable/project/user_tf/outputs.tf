@@ -1,0 +1,3 @@
+output "table_name" {
+  value = "orders"
+}
