@@ -34,7 +34,7 @@ ALL = [(), *_commands(cli)]
 def test_the_command_tree() -> None:
     assert [" ".join(p) for p in ALL] == [
         "", "apply", "build", "cast", "check", "completion", "deploy", "destroy", "init",
-        "invoke", "make",
+        "invoke", "logs", "make",
         "make function", "make service", "migrate", "outputs", "pack", "pack iomod", "package",
         "plan",
         "schema", "serve", "tf",

@@ -79,6 +79,7 @@ def _register() -> None:
         completion,
         deploy,
         init,
+        logs,
         make,
         migrate,
         pack,
@@ -103,6 +104,7 @@ def _register() -> None:
     cli.add_command(completion.completion)
     cli.add_command(serve.serve)
     cli.add_command(serve.invoke)
+    cli.add_command(logs.logs)
     cli.add_command(pack.pack_group)
     cli.add_command(schema.schema)
 
