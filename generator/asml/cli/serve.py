@@ -7,8 +7,9 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -21,8 +22,7 @@ from asml.errors import AsmlError
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import Project, load_project
 from asml.naming import lambda_name
-from asml.serve.events import Request, build_event
-from asml.serve.routes import Route
+from asml.serve import sample_events
 from asml.serve.server import Gateway, Server, Site, stderr_log
 from asml.serve.watch import Watcher, watched
 from asml.serve.workers import Job, Outcome, Worker, WorkerDied, Workers, WorkerTimeout
@@ -125,29 +125,29 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
         stderr_log("asml serve: stopped")
 
 
-def _default_event(route: Route | None) -> dict[str, object]:
-    if route is None:
-        return {}
-    path = "/".join("example" if s.startswith("{") else s for s in route.path.split("/"))
-    method = "GET" if route.verb == "ANY" else route.verb
-    request = Request(method, path or "/", [("host", "localhost")], b"")
-    parameters = {s.strip("{}+"): "example" for s in route.path.split("/") if s.startswith("{")}
-    return build_event(request, route, parameters)
-
-
 @click.command()
 @click.argument("reference", metavar="SERVICE.FUNCTION", shell_complete=complete_function_ref)
-@click.option("-e", "--event", "event_file", type=click.File("rb"),
-              help="The event (JSON): a file, or - for standard input. Default: for an HTTP"
-              " function, a GET of its route; else {}.")  # fmt: skip
+@click.option(
+    "-e",
+    "--event",
+    "event_source",
+    metavar="KIND|FILE|-",
+    help="The event: a sample of http, sqs, s3 or schedule, filled in from the"
+    " function's trigger; or JSON from a file, or - for standard input. Default: the"
+    " sample of what triggers the function (its route first), else {}.",
+)
+@click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
+              help="Change one value of the event, e.g. Records.0.body=hello: text where the"
+              " event has text, else JSON if it reads as JSON; repeatable.")  # fmt: skip
 @click.option("-s", "--stage", help="Invoke the function this stage deployed (implies --deployed).")
 @click.option("--deployed", is_flag=True,
               help="Invoke the deployed function, not the project's build: on Lambda, or with"
               " --target local the code the local AWS holds.")  # fmt: skip
 @target_option
 @click.pass_context
-def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
-           stage: str | None, deployed: bool, target: str | None) -> None:  # fmt: skip
+def invoke(ctx: click.Context, reference: str, event_source: str | None,
+           assignments: tuple[str, ...], stage: str | None, deployed: bool,
+           target: str | None) -> None:  # fmt: skip
     """Run one function once, through the Lambda runtime, and print its response.
 
     The response goes to standard output, the build, the function's log lines and the log
@@ -157,13 +157,14 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
     Example:
       asml invoke api.hello
       echo '{"body": "{\\"title\\": \\"milk\\"}"}' | asml invoke todo.create --event -
+      asml invoke jobs.work --event sqs --set 'Records.0.body={"id": 7}'
       asml invoke api.hello --stage prod
       asml invoke api.hello --deployed --target local
     """
     project = load_project(project_root(ctx))
     service_name, function_name = checked_function_ref(project, reference)
     function = project.service(service_name).manifest.functions[function_name]
-    event = _event(event_file, service_name, function_name, function.http)
+    event = _event(project, service_name, function_name, event_source, assignments)
     if stage is not None or deployed:
         context = stage_context(project, stage, target)
         name = lambda_name(project.name, service_name, function_name, stage)
@@ -191,18 +192,34 @@ def invoke(ctx: click.Context, reference: str, event_file: IO[bytes] | None,
     _print_response(reference, outcome.payload.decode("utf-8", "replace"), not outcome.ok)
 
 
-def _event(event_file: IO[bytes] | None, service: str, function: str, http: Any) -> bytes:
-    if event_file is not None:
-        raw = event_file.read()
-        try:
-            json.loads(raw)
-        except ValueError as error:
-            raise AsmlError(f"the event is not JSON: {error}") from None
-        return raw
-    route = None
-    if http is not None:
-        route = Route(http.verb, http.path, service, function, None, None)
-    return json.dumps(_default_event(route), separators=(",", ":")).encode()
+def _event(project: Project, service: str, function: str, source: str | None,
+           assignments: tuple[str, ...]) -> bytes:  # fmt: skip
+    if source in sample_events.KINDS:
+        event: Any = sample_events.sample_event(project, service, function, source)
+    elif source is not None:
+        event = _read_event(source)
+    else:
+        kind = sample_events.default_kind(project, service, function)
+        event = sample_events.sample_event(project, service, function, kind) if kind else {}
+    for assignment in assignments:
+        event = sample_events.apply_set(event, assignment)
+    return json.dumps(event, separators=(",", ":")).encode()
+
+
+def _read_event(source: str) -> Any:
+    where = "standard input" if source == "-" else source
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
+        kinds = ", ".join(sample_events.KINDS)
+        raise AsmlError(
+            f"--event {source}: cannot read it ({error.strerror}); give a JSON file, - for"
+            f" standard input, or one of {kinds} for a sample"
+        ) from None
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise AsmlError(f"the event is not JSON ({where}): {error}") from None
 
 
 def _run(reference: str, job: Job, environment: EnvironmentChanges, timeout: int) -> Outcome:
