@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -24,6 +26,7 @@ from asml.manifest import Project, load_project
 from asml.naming import lambda_name
 from asml.serve import sample_events
 from asml.serve.server import Gateway, Server, Site, stderr_log
+from asml.serve.triggers import Triggers
 from asml.serve.watch import Watcher, watched
 from asml.serve.workers import Job, Outcome, Worker, WorkerDied, Workers, WorkerTimeout
 from asml.terraform.deployed import fetch
@@ -41,6 +44,22 @@ def _environment(project: Project, target: str | None) -> EnvironmentChanges:
     if target == "local":
         return local_aws_environment(project.manifest.local.endpoint, region)
     return {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+
+
+def _served(project: Project, service: str | None) -> Project:
+    """The project, or only the one service asked for."""
+    if service is None:
+        return project
+    return dataclasses.replace(project, services=(project.service(service),))
+
+
+def _local_clients(project: Project) -> Callable[[str], Any]:
+    from asml.terraform.session import stage_client
+
+    context = stage_context(project, None, "local")
+    assert context.endpoint is not None
+    check_reachable(context.endpoint)
+    return lambda name: stage_client(context, name, read_timeout=10)
 
 
 target_option = click.option(
@@ -78,9 +97,15 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
     """
     project, _ = run_build(ctx, (), None, as_progress=True)
     site = Site.of(project, service)
-    if not site.routes:
-        raise AsmlError("no function has an `http` route to serve; add one with `http = {...}`")
+    clients = _local_clients(project) if target == "local" else None
     workers = Workers(count, _environment(project, target))
+    triggers = Triggers(_served(project, service), workers, stderr_log, clients)
+    trigger_lines = triggers.describe()
+    if not site.routes and not trigger_lines:
+        raise AsmlError(
+            "no function has an `http` route, a schedule, a queue or a bucket to serve; add a"
+            " route with `http = {...}` or a trigger (docs/manifest.md)"
+        )
     gateway = Gateway(site, workers, stderr_log)
     server = Server(gateway, port)
     lock = threading.Lock()
@@ -92,6 +117,8 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
                 stderr_log("change seen: rebuilding ...")
                 Builder(fresh).build()
                 gateway.site = Site.of(fresh, service)
+                # Functions' settings apply at once; new or changed triggers at the next start.
+                triggers.project = _served(fresh, service)
                 workers.recycle()
                 stderr_log("rebuilt and reloaded")
             except AsmlError as error:
@@ -102,6 +129,10 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
         stderr_log(f"warning: {warning}")
     for route in sorted(site.routes, key=lambda r: (r.path, r.verb)):
         stderr_log(f"  {route.key:<32} {route.reference}")
+    for line in trigger_lines:
+        stderr_log(line)
+    if any(line.startswith("  schedule") for line in trigger_lines):
+        stderr_log(f"  (kill -USR1 {os.getpid()} runs every schedule now)")
     stopped = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -109,7 +140,9 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGUSR1, lambda signum, frame: triggers.run_schedules_now())
     server.serve_in_background()
+    triggers.start()
     if not no_watch:
         watcher.start()
     stderr_log(f"asml serve: listening on http://127.0.0.1:{server.port} ({count} workers);"
@@ -120,6 +153,7 @@ def serve(ctx: click.Context, service: str | None, port: int, count: int, no_wat
         if not no_watch:
             watcher.stop()
         server.stop_accepting()
+        triggers.stop()
         workers.close()  # requests still running end now, with a 502
         server.close()
         stderr_log("asml serve: stopped")
