@@ -156,6 +156,220 @@ static inline int32_t asml_http_error(int status, const char *message) {
     return 0;
 }
 
+/* ---- reading events: records of SQS and S3, any key of any event ---------------------- */
+/* A JSON value inside the event (an object, an array, a string, ...), not NUL-terminated. */
+typedef struct {
+    const char *data;
+    uint32_t len;
+} asml_json;
+
+static inline asml_json asml_event_json(const asml_event *event) {
+    asml_json json = {event->data, event->len};
+    return json;
+}
+
+static inline size_t asml__space(const char *s, size_t at, size_t len) {
+    while (at < len && (s[at] == ' ' || s[at] == '\n' || s[at] == '\r' || s[at] == '\t')) at++;
+    return at;
+}
+
+/* Where the value that starts at `at` ends (one past it); `len` when it does not. */
+static inline size_t asml__value_end(const char *s, size_t at, size_t len) {
+    if (at >= len) return len;
+    if (s[at] == '"') {
+        for (at++; at < len; at++) {
+            if (s[at] == '\\') at++;
+            else if (s[at] == '"') return at + 1;
+        }
+        return len;
+    }
+    if (s[at] == '{' || s[at] == '[') {
+        size_t depth = 0;
+        for (; at < len; at++) {
+            char c = s[at];
+            if (c == '"') {
+                at = asml__value_end(s, at, len) - 1;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return at + 1;
+            }
+        }
+        return len;
+    }
+    while (at < len && s[at] != ',' && s[at] != '}' && s[at] != ']' && s[at] != ' ' &&
+           s[at] != '\n' && s[at] != '\r' && s[at] != '\t')
+        at++;
+    return at;
+}
+
+/* The value of `key` (as written, without escapes) in the object `json`: 1 if it has it. */
+static inline int asml_json_get(asml_json json, const char *key, asml_json *value) {
+    const char *s = json.data;
+    size_t len = json.len, at = asml__space(s, 0, len), key_len = strlen(key);
+    if (at >= len || s[at] != '{') return 0;
+    at = asml__space(s, at + 1, len);
+    while (at < len && s[at] == '"') {
+        size_t key_end = asml__value_end(s, at, len);
+        int match = key_end - at - 2 == key_len && memcmp(s + at + 1, key, key_len) == 0;
+        at = asml__space(s, key_end, len);
+        if (at >= len || s[at] != ':') return 0;
+        at = asml__space(s, at + 1, len);
+        size_t end = asml__value_end(s, at, len);
+        if (match) {
+            value->data = s + at;
+            value->len = (uint32_t)(end - at);
+            return 1;
+        }
+        at = asml__space(s, end, len);
+        if (at >= len || s[at] != ',') return 0;
+        at = asml__space(s, at + 1, len);
+    }
+    return 0;
+}
+
+/* Item `index` of the array `json`: 1 if there is one. */
+static inline int asml_json_at(asml_json json, uint32_t index, asml_json *item) {
+    const char *s = json.data;
+    size_t len = json.len, at = asml__space(s, 0, len);
+    if (at >= len || s[at] != '[') return 0;
+    at = asml__space(s, at + 1, len);
+    for (uint32_t i = 0; at < len && s[at] != ']'; i++) {
+        size_t end = asml__value_end(s, at, len);
+        if (i == index) {
+            item->data = s + at;
+            item->len = (uint32_t)(end - at);
+            return 1;
+        }
+        at = asml__space(s, end, len);
+        if (at >= len || s[at] != ',') return 0;
+        at = asml__space(s, at + 1, len);
+    }
+    return 0;
+}
+
+/* Follows a dotted path, numbers indexing arrays: "Records.0.s3.object.key". 1 if found. */
+static inline int asml_json_path(asml_json json, const char *path, asml_json *value) {
+    char part[128];
+    asml_json here = json;
+    while (*path) {
+        size_t n = 0;
+        while (path[n] && path[n] != '.') n++;
+        if (n >= sizeof part) return 0;
+        memcpy(part, path, n);
+        part[n] = 0;
+        int is_index = n > 0;
+        uint32_t index = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (part[i] < '0' || part[i] > '9') is_index = 0;
+            else index = index * 10 + (uint32_t)(part[i] - '0');
+        }
+        asml_json next;
+        if (!(is_index ? asml_json_at(here, index, &next) : asml_json_get(here, part, &next)))
+            return 0;
+        here = next;
+        path += n + (path[n] == '.');
+    }
+    *value = here;
+    return 1;
+}
+
+static inline int asml__hex(const char *s, uint32_t *out) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (uint32_t)(c - 'A' + 10);
+        else return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* The string `json` unescaped into `out` (UTF-8, NUL-terminated): its length, or -1 when
+ * it is not a string or does not fit in `cap` bytes. */
+static inline int32_t asml_json_string(asml_json json, char *out, size_t cap) {
+    const char *s = json.data;
+    size_t len = json.len, at = 0, n = 0;
+    if (len < 2 || s[0] != '"' || s[len - 1] != '"') return -1;
+    for (at = 1; at < len - 1; at++) {
+        unsigned char c = (unsigned char)s[at];
+        uint32_t code = c;
+        if (c == '\\') {
+            char e = s[++at];
+            if (e == 'n') code = '\n';
+            else if (e == 't') code = '\t';
+            else if (e == 'r') code = '\r';
+            else if (e == 'b') code = '\b';
+            else if (e == 'f') code = '\f';
+            else if (e == 'u') {
+                if (at + 4 >= len || !asml__hex(s + at + 1, &code)) return -1;
+                at += 4;
+                uint32_t low;
+                if (code >= 0xD800 && code < 0xDC00 && at + 6 < len && s[at + 1] == '\\' &&
+                    s[at + 2] == 'u' && asml__hex(s + at + 3, &low) && low >= 0xDC00 &&
+                    low < 0xE000) {
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                    at += 6;
+                }
+            } else code = (unsigned char)e; /* \" \\ \/ */
+        }
+        char bytes[4];
+        size_t count = 1;
+        if (code < 0x80 || c != '\\') bytes[0] = (char)code;
+        else if (code < 0x800) {
+            bytes[0] = (char)(0xC0 | (code >> 6)), bytes[1] = (char)(0x80 | (code & 63)), count = 2;
+        } else if (code < 0x10000) {
+            bytes[0] = (char)(0xE0 | (code >> 12)), bytes[1] = (char)(0x80 | ((code >> 6) & 63));
+            bytes[2] = (char)(0x80 | (code & 63)), count = 3;
+        } else {
+            bytes[0] = (char)(0xF0 | (code >> 18)), bytes[1] = (char)(0x80 | ((code >> 12) & 63));
+            bytes[2] = (char)(0x80 | ((code >> 6) & 63)), bytes[3] = (char)(0x80 | (code & 63));
+            count = 4;
+        }
+        if (n + count + 1 > cap) return -1;
+        memcpy(out + n, bytes, count);
+        n += count;
+    }
+    out[n] = 0;
+    return (int32_t)n;
+}
+
+/* Record `index` of an SQS or S3 event (its "Records" array): 1 if there is one. */
+static inline int asml_event_record(const asml_event *event, uint32_t index, asml_json *record) {
+    asml_json records;
+    return asml_json_get(asml_event_json(event), "Records", &records) &&
+           asml_json_at(records, index, record);
+}
+
+/* ---- answering a queue's batch ------------------------------------------------------- */
+/* The SQS batch's answer: the messages whose ids are listed failed and return to the queue
+ * (Lambda's partial batch response), every other one is deleted. `count` 0: all handled. */
+static inline int32_t asml_batch_failures(const char *const *message_ids, size_t count) {
+    size_t cap = 32;
+    for (size_t i = 0; i < count; i++) cap += strlen(message_ids[i]) * 6 + 24;
+    char *out = (char *)malloc(cap);
+    if (!out) return asml_fail("asml_batch_failures: out of memory");
+    const char *head = "{\"batchItemFailures\":[";
+    size_t at = strlen(head);
+    memcpy(out, head, at);
+    for (size_t i = 0; i < count; i++) {
+        const char *item = i ? ",{\"itemIdentifier\":\"" : "{\"itemIdentifier\":\"";
+        memcpy(out + at, item, strlen(item));
+        at += strlen(item);
+        at = asml_json_escape(out, at, message_ids[i], strlen(message_ids[i]));
+        out[at++] = '"';
+        out[at++] = '}';
+    }
+    out[at++] = ']';
+    out[at++] = '}';
+    asml_respond(out, at);
+    free(out);
+    return 0;
+}
+
 /* ---- logging ----------------------------------------------------------------------- */
 enum { ASML_DEBUG = 0, ASML_INFO = 1, ASML_WARN = 2, ASML_ERROR = 3 };
 

@@ -155,3 +155,181 @@ pub fn iomod_call(call: &str, input: &[u8]) -> Result<Vec<u8>, String> {
         Err(String::from_utf8_lossy(&result).into_owned())
     }
 }
+
+/// A JSON value inside an event: an object, an array, a string, a number, ...; read by key
+/// or index without parsing the rest (there is no crate registry for serde here).
+#[derive(Clone, Copy, Debug)]
+pub struct Json<'a>(pub &'a [u8]);
+
+fn space(s: &[u8], mut at: usize) -> usize {
+    while at < s.len() && matches!(s[at], b' ' | b'\n' | b'\r' | b'\t') {
+        at += 1;
+    }
+    at
+}
+
+/// One past the end of the value that starts at `at` (or the length, when it does not end).
+fn value_end(s: &[u8], mut at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    match s[at] {
+        b'"' => {
+            at += 1;
+            while at < s.len() {
+                match s[at] {
+                    b'\\' => at += 2,
+                    b'"' => return at + 1,
+                    _ => at += 1,
+                }
+            }
+            s.len()
+        }
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            while at < s.len() {
+                match s[at] {
+                    b'"' => {
+                        at = value_end(s, at);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return at + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+            s.len()
+        }
+        _ => {
+            while at < s.len() && !matches!(s[at], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                at += 1;
+            }
+            at
+        }
+    }
+}
+
+impl<'a> Json<'a> {
+    /// The value of `key` (as written, without escapes) when this is an object that has it.
+    pub fn get(self, key: &str) -> Option<Json<'a>> {
+        let s = self.0;
+        let mut at = space(s, 0);
+        if s.get(at) != Some(&b'{') {
+            return None;
+        }
+        at = space(s, at + 1);
+        while s.get(at) == Some(&b'"') {
+            let key_end = value_end(s, at);
+            let matched = key_end >= at + 2 && &s[at + 1..key_end - 1] == key.as_bytes();
+            at = space(s, key_end);
+            if s.get(at) != Some(&b':') {
+                return None;
+            }
+            at = space(s, at + 1);
+            let end = value_end(s, at);
+            if matched {
+                return Some(Json(&s[at..end]));
+            }
+            at = space(s, end);
+            if s.get(at) != Some(&b',') {
+                return None;
+            }
+            at = space(s, at + 1);
+        }
+        None
+    }
+
+    /// Item `index` when this is an array that long.
+    pub fn at(self, index: usize) -> Option<Json<'a>> {
+        self.items().nth(index)
+    }
+
+    /// The items, when this is an array (none otherwise).
+    pub fn items(self) -> impl Iterator<Item = Json<'a>> {
+        let s = self.0;
+        let start = space(s, 0);
+        let mut at = if s.get(start) == Some(&b'[') { space(s, start + 1) } else { s.len() };
+        std::iter::from_fn(move || {
+            if at >= s.len() || s[at] == b']' {
+                return None;
+            }
+            let end = value_end(s, at);
+            let item = Json(&s[at..end]);
+            at = space(s, end);
+            at = if s.get(at) == Some(&b',') { space(s, at + 1) } else { s.len() };
+            Some(item)
+        })
+    }
+
+    /// Follows a dotted path, numbers indexing arrays: `"Records.0.s3.object.key"`.
+    pub fn path(self, path: &str) -> Option<Json<'a>> {
+        path.split('.').try_fold(self, |here, part| match part.parse::<usize>() {
+            Ok(index) => here.at(index),
+            Err(_) => here.get(part),
+        })
+    }
+
+    /// The text of a JSON string, unescaped; None for any other value.
+    pub fn as_str(self) -> Option<String> {
+        let s = std::str::from_utf8(self.0).ok()?;
+        let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                'b' => out.push('\u{8}'),
+                'f' => out.push('\u{c}'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let mut code = u32::from_str_radix(&hex, 16).ok()?;
+                    if (0xD800..0xDC00).contains(&code) {
+                        let rest = chars.as_str();
+                        if let Some(low) = rest.strip_prefix("\\u").and_then(|r| r.get(..4)) {
+                            let low = u32::from_str_radix(low, 16).ok()?;
+                            if (0xDC00..0xE000).contains(&low) {
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                                chars = rest[6..].chars();
+                            }
+                        }
+                    }
+                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                }
+                other => out.push(other), // \" \\ \/
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The event as JSON, to read with `get`, `at` and `path`.
+pub fn event_json(event: &[u8]) -> Json<'_> {
+    Json(event)
+}
+
+/// The records of an SQS or S3 event (its `Records` array).
+pub fn event_records(event: &[u8]) -> Vec<Json<'_>> {
+    Json(event).get("Records").map(|r| r.items().collect()).unwrap_or_default()
+}
+
+/// The answer to an SQS batch: the messages whose ids are listed failed and return to the
+/// queue (Lambda's partial batch response); every other one is deleted. Empty: all handled.
+pub fn batch_failures(message_ids: &[&str]) -> i32 {
+    let items: Vec<String> = message_ids
+        .iter()
+        .map(|id| format!("{{\"itemIdentifier\":{}}}", json_string(id)))
+        .collect();
+    respond(format!("{{\"batchItemFailures\":[{}]}}", items.join(",")).as_bytes())
+}

@@ -151,3 +151,64 @@ pub fn iomodCall(call: []const u8, input: []const u8) IomodError![]u8 {
     }
     return result;
 }
+
+/// The event parsed as JSON (std.json); `deinit` the result when done with it.
+pub fn parseEvent(event: []const u8) !std.json.Parsed(std.json.Value) {
+    return std.json.parseFromSlice(std.json.Value, allocator, event, .{});
+}
+
+/// The value at a dotted path, numbers indexing arrays ("Records.0.s3.object.key"), or null.
+pub fn jsonPath(value: std.json.Value, path: []const u8) ?std.json.Value {
+    var here = value;
+    var parts = std.mem.splitScalar(u8, path, '.');
+    while (parts.next()) |part| {
+        switch (here) {
+            .object => |object| here = object.get(part) orelse return null,
+            .array => |array| {
+                const index = std.fmt.parseInt(usize, part, 10) catch return null;
+                if (index >= array.items.len) return null;
+                here = array.items[index];
+            },
+            else => return null,
+        }
+    }
+    return here;
+}
+
+/// The string at a dotted path, or null when there is none or it is not a string.
+pub fn jsonText(value: std.json.Value, path: []const u8) ?[]const u8 {
+    return switch (jsonPath(value, path) orelse return null) {
+        .string => |text| text,
+        else => null,
+    };
+}
+
+/// The records of an SQS or S3 event (its "Records" array).
+pub fn records(event: std.json.Value) []std.json.Value {
+    return switch (jsonPath(event, "Records") orelse return &.{}) {
+        .array => |array| array.items,
+        else => &.{},
+    };
+}
+
+/// The answer to an SQS batch: the messages whose ids are listed failed and return to the
+/// queue (Lambda's partial batch response); every other one is deleted. Empty: all handled.
+pub fn batchFailures(message_ids: []const []const u8) i32 {
+    var size: usize = 32;
+    for (message_ids) |id| size += 6 * id.len + 24;
+    const out = allocator.alloc(u8, size) catch return fail("asml.batchFailures: out of memory");
+    defer allocator.free(out);
+    const head = "{\"batchItemFailures\":[";
+    @memcpy(out[0..head.len], head);
+    var at: usize = head.len;
+    for (message_ids, 0..) |id, index| {
+        const open = if (index == 0) "{\"itemIdentifier\":\"" else ",{\"itemIdentifier\":\"";
+        @memcpy(out[at .. at + open.len], open);
+        at += open.len;
+        at += escape(out[at..], id);
+        @memcpy(out[at .. at + 2], "\"}");
+        at += 2;
+    }
+    @memcpy(out[at .. at + 2], "]}");
+    return respond(out[0 .. at + 2]);
+}

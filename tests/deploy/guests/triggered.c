@@ -1,58 +1,44 @@
-/* Woken by a queue, a bucket or a schedule: logs what it got, and reports the SQS messages
- * whose body is "bad" as failed (partial batch failure), so that they return to the queue. */
+/* Woken by a queue, a bucket or a schedule: logs what it got, through the SDK's event
+ * helpers, and reports the SQS messages whose body is "bad" as failed (a partial batch
+ * failure), so that they return to the queue. */
 #include <asml.h>
 #include <stdio.h>
 #include <string.h>
 
-static char copy[16384];
-static char answer[4096];
-
-static size_t quoted(const char *from, char *out, size_t cap) {
-    const char *end = strchr(from, '"');
-    size_t n = end ? (size_t)(end - from) : 0;
-    n = n < cap - 1 ? n : cap - 1;
-    memcpy(out, from, n);
-    out[n] = 0;
-    return n;
-}
-
 ASML_HANDLER(handler) {
-    size_t n = event->len < sizeof copy - 1 ? event->len : sizeof copy - 1;
-    char line[512], id[128], text[256];
-    memcpy(copy, event->data, n);
-    copy[n] = 0;
-    if (strstr(copy, "\"eventSource\":\"aws:sqs\"")) {
-        size_t at = (size_t)snprintf(answer, sizeof answer, "{\"batchItemFailures\":[");
-        int first = 1;
-        for (const char *p = copy; (p = strstr(p, "\"messageId\":\"")) != NULL;) {
-            p += strlen("\"messageId\":\"");
-            quoted(p, id, sizeof id);
-            p = strstr(p, "\"body\":\"");
-            if (p == NULL) break;
-            p += strlen("\"body\":\"");
-            quoted(p, text, sizeof text);
-            int bad = strcmp(text, "bad") == 0;
-            snprintf(line, sizeof line, "%s %s", bad ? "failing" : "handled", text);
-            asml_log_info(line);
-            if (bad) {
-                at += (size_t)snprintf(answer + at, sizeof answer - at,
-                                       "%s{\"itemIdentifier\":\"%s\"}", first ? "" : ",", id);
-                first = 0;
+    char line[512], text[256], id[128];
+    asml_json record, value;
+    static char ids[10][128];
+    const char *failed[10];
+    size_t count = 0;
+    for (uint32_t i = 0; asml_event_record(event, i, &record); i++) {
+        if (asml_json_get(record, "eventSource", &value) &&
+            asml_json_string(value, text, sizeof text) >= 0 && strcmp(text, "aws:s3") == 0) {
+            char kind[64] = "?";
+            if (asml_json_get(record, "eventName", &value)) asml_json_string(value, kind, sizeof kind);
+            if (asml_json_path(record, "s3.object.key", &value) &&
+                asml_json_string(value, text, sizeof text) >= 0) {
+                snprintf(line, sizeof line, "object %s %s", kind, text);
+                asml_log_info(line);
             }
+            continue;
         }
-        snprintf(answer + at, sizeof answer - at, "]}");
-        return asml_respond(answer, strlen(answer));
-    }
-    const char *key = strstr(copy, "\"key\":\"");
-    if (strstr(copy, "\"eventSource\":\"aws:s3\"") && key != NULL) {
-        const char *name = strstr(copy, "\"eventName\":\"");
-        char kind[64] = "?";
-        if (name != NULL) quoted(name + strlen("\"eventName\":\""), kind, sizeof kind);
-        quoted(key + strlen("\"key\":\""), text, sizeof text);
-        snprintf(line, sizeof line, "object %s %s", kind, text);
+        if (!asml_json_get(record, "messageId", &value) || asml_json_string(value, id, sizeof id) < 0 ||
+            !asml_json_get(record, "body", &value) || asml_json_string(value, text, sizeof text) < 0)
+            return asml_fail("a record without a messageId or a body");
+        int bad = strcmp(text, "bad") == 0;
+        snprintf(line, sizeof line, "%s %s", bad ? "failing" : "handled", text);
         asml_log_info(line);
-    } else if (strstr(copy, "\"detail-type\":\"Scheduled Event\"")) {
-        asml_log_info("scheduled");
+        if (bad && count < 10) {
+            strcpy(ids[count], id);
+            failed[count] = ids[count];
+            count++;
+        }
     }
+    if (asml_json_get(asml_event_json(event), "Records", &value))
+        return asml_batch_failures(failed, count);
+    if (asml_json_path(asml_event_json(event), "detail-type", &value) &&
+        asml_json_string(value, text, sizeof text) >= 0 && strcmp(text, "Scheduled Event") == 0)
+        asml_log_info("scheduled");
     return asml_respond("{}", 2);
 }

@@ -125,3 +125,162 @@ export function iomodCall(call: string, input: string): string | null {
   }
   return text;
 }
+
+function space(s: string, at: i32): i32 {
+  while (at < s.length) {
+    const c = s.charCodeAt(at);
+    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+    at++;
+  }
+  return at;
+}
+
+/** One past the end of the value that starts at `at` (or the length, when it does not end). */
+function valueEnd(s: string, at: i32): i32 {
+  if (at >= s.length) return s.length;
+  const first = s.charCodeAt(at);
+  if (first == 0x22) {
+    for (at++; at < s.length; at++) {
+      const c = s.charCodeAt(at);
+      if (c == 0x5c) at++;
+      else if (c == 0x22) return at + 1;
+    }
+    return s.length;
+  }
+  if (first == 0x7b || first == 0x5b) {
+    let depth = 0;
+    while (at < s.length) {
+      const c = s.charCodeAt(at);
+      if (c == 0x22) {
+        at = valueEnd(s, at);
+        continue;
+      }
+      if (c == 0x7b || c == 0x5b) depth++;
+      else if (c == 0x7d || c == 0x5d) {
+        depth--;
+        if (depth == 0) return at + 1;
+      }
+      at++;
+    }
+    return s.length;
+  }
+  while (at < s.length) {
+    const c = s.charCodeAt(at);
+    if (c == 0x2c || c == 0x7d || c == 0x5d || c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) break;
+    at++;
+  }
+  return at;
+}
+
+/** A JSON value inside an event, read by key or index without parsing the rest. */
+export class Json {
+  constructor(public text: string) {}
+
+  /** The value of `key` (as written, without escapes) when this is an object that has it. */
+  get(key: string): Json | null {
+    const s = this.text;
+    let at = space(s, 0);
+    if (at >= s.length || s.charCodeAt(at) != 0x7b) return null;
+    at = space(s, at + 1);
+    while (at < s.length && s.charCodeAt(at) == 0x22) {
+      const keyEnd = valueEnd(s, at);
+      const matched = s.substring(at + 1, keyEnd - 1) == key;
+      at = space(s, keyEnd);
+      if (at >= s.length || s.charCodeAt(at) != 0x3a) return null;
+      at = space(s, at + 1);
+      const end = valueEnd(s, at);
+      if (matched) return new Json(s.substring(at, end));
+      at = space(s, end);
+      if (at >= s.length || s.charCodeAt(at) != 0x2c) return null;
+      at = space(s, at + 1);
+    }
+    return null;
+  }
+
+  /** The items, when this is an array (none otherwise). */
+  items(): Json[] {
+    const s = this.text;
+    const found: Json[] = [];
+    let at = space(s, 0);
+    if (at >= s.length || s.charCodeAt(at) != 0x5b) return found;
+    at = space(s, at + 1);
+    while (at < s.length && s.charCodeAt(at) != 0x5d) {
+      const end = valueEnd(s, at);
+      found.push(new Json(s.substring(at, end)));
+      at = space(s, end);
+      if (at >= s.length || s.charCodeAt(at) != 0x2c) break;
+      at = space(s, at + 1);
+    }
+    return found;
+  }
+
+  /** Item `index` when this is an array that long. */
+  at(index: i32): Json | null {
+    const items = this.items();
+    return index >= 0 && index < items.length ? items[index] : null;
+  }
+
+  /** Follows a dotted path, numbers indexing arrays: "Records.0.s3.object.key". */
+  path(path: string): Json | null {
+    let here: Json | null = this;
+    const parts = path.split(".");
+    for (let i = 0; i < parts.length && here != null; i++) {
+      const part = parts[i];
+      let numeric = part.length > 0;
+      for (let j = 0; j < part.length; j++) {
+        const c = part.charCodeAt(j);
+        if (c < 0x30 || c > 0x39) numeric = false;
+      }
+      here = numeric ? here!.at(I32.parseInt(part)) : here!.get(part);
+    }
+    return here;
+  }
+
+  /** The text of a JSON string, unescaped; null for any other value. */
+  asString(): string | null {
+    const s = this.text;
+    if (s.length < 2 || s.charCodeAt(0) != 0x22 || s.charCodeAt(s.length - 1) != 0x22) return null;
+    let out = "";
+    for (let i = 1; i < s.length - 1; i++) {
+      const c = s.charCodeAt(i);
+      if (c != 0x5c) {
+        out += String.fromCharCode(c);
+        continue;
+      }
+      i++;
+      const e = s.charCodeAt(i);
+      if (e == 0x6e) out += "\n";
+      else if (e == 0x74) out += "\t";
+      else if (e == 0x72) out += "\r";
+      else if (e == 0x62) out += "\b";
+      else if (e == 0x66) out += "\f";
+      else if (e == 0x75) {
+        // \uXXXX: a UTF-16 unit, as AssemblyScript strings hold them (pairs need no joining)
+        out += String.fromCharCode(I32.parseInt(s.substring(i + 1, i + 5), 16));
+        i += 4;
+      } else out += String.fromCharCode(e);
+    }
+    return out;
+  }
+}
+
+/** The event as JSON, to read with get, at and path. */
+export function eventJson(data: usize, len: usize): Json {
+  return new Json(eventText(data, len));
+}
+
+/** The records of an SQS or S3 event (its "Records" array). */
+export function eventRecords(data: usize, len: usize): Json[] {
+  const records = eventJson(data, len).get("Records");
+  return records == null ? [] : records.items();
+}
+
+/** The answer to an SQS batch: the messages whose ids are listed failed and return to the
+ * queue (Lambda's partial batch response); every other one is deleted. Empty: all handled. */
+export function batchFailures(messageIds: string[]): i32 {
+  let items = "";
+  for (let i = 0; i < messageIds.length; i++) {
+    items += (i > 0 ? "," : "") + '{"itemIdentifier":' + jsonString(messageIds[i]) + "}";
+  }
+  return respond('{"batchItemFailures":[' + items + "]}");
+}
