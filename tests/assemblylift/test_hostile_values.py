@@ -1,7 +1,7 @@
 """Every value of every AssemblyLift project, swapped for a value of each wrong type, gives
 manifest errors and never an exception: reading AssemblyLift's shapes walks the raw TOML
 before anything is validated, and each step there must expect anything (once, an integer
-`[iomod] dependencies` ended in a TypeError traceback)."""
+`[iomod] dependencies` ended in a TypeError traceback). What loads, `asml migrate` plans too."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ import tomlkit
 
 from asml.errors import ManifestError
 from asml.manifest import load_project
+from asml.manifest.assemblylift.migrate import plan
 from tests.assemblylift.test_versions import PROJECTS, VERSIONS
 
-_WRONG: list[Any] = [3, "x", [1], {"a": 1}, True]
+_WRONG: list[Any] = [3, "x", [1], {"a": 1}, True, [], {}, ""]
 
 
 def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -68,6 +69,7 @@ def test_any_wrong_value_is_a_manifest_error_not_a_crash(
             manifest.write_text(tomlkit.dumps(document), encoding="utf-8")
             try:
                 load_project(root)
+                plan(root)  # what loads, migrate can rewrite
             except ManifestError:
                 pass
             except Exception as error:  # any other exception is the bug

@@ -135,3 +135,22 @@ def test_migrate_rewrites_it_in_asmls_format(
     again = run_asml("-C", str(root), "migrate")
     assert again.output == "Nothing to migrate: every manifest is in asml's format.\n"
     assert _manifests(root) == migrated
+
+
+def test_migrate_drops_the_keys_no_one_reads(tmp_path: Path, run_asml: RunAsml) -> None:
+    """`asml check` notes them as read by neither AssemblyLift nor asml; migrate removes them
+    and says so, rather than writing files that no longer read."""
+    root = tmp_path / "project"
+    golden = Path(__file__).parents[1] / "manifest" / "golden" / "assemblylift-unknown-keys"
+    shutil.copytree(golden / "project", root)
+    result = run_asml("-C", str(root), "migrate")
+    assert result.exit_code == 0, result.output
+    for dropped in ("`project.x`", "`terraform.region`", "`metadata`", "`service.description`"):
+        assert f"  {dropped}: dropped: neither AssemblyLift nor asml reads it\n" in result.output
+    texts = _manifests(root)
+    assert (
+        "x = 1" not in texts["assemblylift.toml"] and "[metadata]" not in texts["assemblylift.toml"]
+    )
+    assert "description" not in texts["services/orders/service.toml"]
+    check = run_asml("-C", str(root), "check")
+    assert check.exit_code == 0 and "note:" not in check.output, check.output

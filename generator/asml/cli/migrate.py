@@ -14,6 +14,7 @@ from asml.cli.output import plural
 from asml.errors import AsmlError, ManifestError
 from asml.manifest import load_project
 from asml.manifest.assemblylift.migrate import Migration, plan
+from asml.manifest.project import PROJECT_FILE, SERVICE_FILE, SERVICES_DIR
 
 
 @click.command()
@@ -52,9 +53,19 @@ def migrate(ctx: click.Context, dry_run: bool) -> None:
                 "the rewritten manifests did not read back (a bug in asml migrate; please"
                 f" report it): {error.problems[0]}; the files were restored"
             ) from None
-        if after.manifest.project != before.manifest.project:
+        # The rewrite must mean what the files meant: the same models, file by file.
+        changed = [PROJECT_FILE] if after.manifest != before.manifest else []
+        changed += [
+            f"{SERVICES_DIR}/{new.name}/{SERVICE_FILE}"
+            for old, new in zip(before.services, after.services, strict=False)
+            if old.manifest != new.manifest
+        ]
+        if changed or len(after.services) != len(before.services):
             _write(root, [Migration(m.file, m.after, m.before, ()) for m in migrations])
-            raise AsmlError("the rewritten project file reads differently; the files were restored")
+            raise AsmlError(
+                f"the rewritten {', '.join(changed) or 'project'} reads differently (a bug in"
+                " asml migrate; please report it); the files were restored"
+            )
     for migration in migrations:
         click.echo(f"{migration.file}:")
         for change in migration.changes:

@@ -20,6 +20,7 @@ from asml.manifest.loader import provider_regions
 from asml.manifest.model import ProjectManifest, ServiceManifest
 from asml.manifest.problems import format_key_path
 from asml.manifest.project import PROJECT_FILE, SERVICE_FILE, SERVICES_DIR, service_manifest_path
+from asml.manifest.pruning import drop_unknown_keys
 from asml.manifest.toml_io import parse_toml
 
 
@@ -58,6 +59,11 @@ def plan(root: Path) -> list[Migration]:
 def _migration(
     file: str, text: str, normalized: Normalized, model: type[ProjectManifest | ServiceManifest]
 ) -> Migration:
+    # What `asml check` notes as read by neither AssemblyLift nor asml goes, as it says.
+    for path in drop_unknown_keys(normalized.data, model):
+        normalized.note(
+            normalized.original_path(path), "dropped: neither AssemblyLift nor asml reads it"
+        )
     after = write_native(normalized.data, model, comments_of(text), normalized.original_path)
     return Migration(file, text, after, tuple(_changes(normalized)))
 

@@ -22,6 +22,7 @@ from asml.manifest.assemblylift.writer import render
 from asml.manifest.model import NAME_PATTERN, Authorizer, Function, IomodDependency
 from asml.manifest.problems import KeyPath
 from asml.manifest.project import PROJECT_FILE
+from asml.manifest.validation import show
 
 # AssemblyLift's defaults where asml's differ (language: asml has no default).
 AL_LANGUAGE = "rust"
@@ -75,6 +76,9 @@ def normalize_service(raw: Table, context: ServiceContext) -> Normalized:
     gateway = data.pop("gateway", None)
     if gateway is not None:
         _gateway(gateway, out)
+    for table in ("api", "iomod"):
+        if out.assemblylift and table in data and not isinstance(data[table], dict):
+            out.error((table,), f"expected a table, found {show(data.pop(table))}")
     api = data.get("api")
     if isinstance(api, dict):
         data.pop("api")
