@@ -5,6 +5,7 @@ AWS's documented shapes, not taken from asml."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -82,6 +83,7 @@ def test_an_sqs_sample_names_the_functions_queue_and_set_edits_it(
     assert record["eventSourceARN"] == "arn:aws:sqs:eu-west-1:123456789012:asml-shop-jobs-orders"
     assert record["awsRegion"] == "eu-west-1"
     assert record["body"] == '{"id": 7}'  # an SQS body is text, even when it holds JSON
+    assert record["md5OfBody"] == hashlib.md5(b'{"id": 7}').hexdigest()  # follows the body
     assert record["attributes"]["ApproximateReceiveCount"] == "1"
     assert set(record) == {"messageId", "receiptHandle", "body", "attributes",
                            "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN",

@@ -152,8 +152,10 @@ def test_logs_follow_prints_an_event_written_after_it_started(
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
             raise
-        reader.join(timeout=5)
+        finally:
+            reader.join(timeout=5)
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
     errors = process.stderr.read()
@@ -193,3 +195,46 @@ def test_since_reads_durations_and_times() -> None:
     assert since_ms("1w", now) == noon_ms - 7 * 86_400_000
     assert since_ms("2026-12-08T12:00", now) == noon_ms
     assert since_ms("2026-12-08T13:00+01:00", now) == noon_ms
+
+
+def test_python_text_lines_filters_with_quotes_and_accents(
+    tmp_path: Path, local_aws: str, run_asml: RunAsml
+) -> None:
+    """The text layout asml's runtime writes ([LEVEL] time id message, awslambdaric's) shows
+    its request id; --filter matches text with quotes and accents as written."""
+    root = make_project(tmp_path, local_aws)
+    logs = client(local_aws, "logs")
+    logs.create_log_group(logGroupName=GROUP)
+    at = int(time.time() * 1000) - 20_000
+    _put(logs, "s1", [
+        (at, f"[INFO]\t2026-12-08T10:00:00.000Z\t{REQUEST_A}\tsaid \"hi\" at the café\n"),
+        (at + 1, f"[INFO]\t2026-12-08T10:00:00.001Z\t{REQUEST_B}\tsaid hi plainly\n"),
+    ])  # fmt: skip
+    shown = run_asml("-C", str(root), "logs", "api.hello", *LOCAL)
+    assert [line.split(" ")[1] for line in shown.stdout.splitlines()] == [REQUEST_A, REQUEST_B]
+    for text in ('said "hi"', "café"):
+        found = run_asml("-C", str(root), "logs", "api.hello", *LOCAL, "--filter", text)
+        assert [line.split(" ")[1] for line in found.stdout.splitlines()] == [REQUEST_A], text
+
+
+def test_reading_goes_on_past_an_empty_page() -> None:
+    """CloudWatch Logs can answer a page with no events and a nextToken: the events after it
+    count. (A stand-in client: no local AWS pages like that.)"""
+    from asml.terraform.logs import read_events
+
+    class Pages:
+        class exceptions:  # boto3's spelling
+            ResourceNotFoundException = LookupError
+
+        def __init__(self) -> None:
+            self.calls: list[dict[str, object]] = []
+
+        def filter_log_events(self, **arguments: object) -> dict[str, object]:
+            self.calls.append(arguments)
+            if "nextToken" not in arguments:
+                return {"events": [], "nextToken": "a"}
+            return {"events": [{"timestamp": 5, "eventId": "e", "message": "late"}]}
+
+    pages = Pages()
+    assert [e.message for e in read_events(pages, GROUP, 0)] == ["late"]
+    assert len(pages.calls) == 2

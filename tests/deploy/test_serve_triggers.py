@@ -26,7 +26,9 @@ TRIGGERS = """
 function = "work"
 
 [buckets.uploads]
-notify = [{ function = "work", events = ["s3:ObjectCreated:*"], prefix = "in/" }]
+notify = [
+  { function = "work", events = ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"], prefix = "in/" },
+]
 
 [schedules.tick]
 function = "work"
@@ -70,9 +72,15 @@ def test_serve_delivers_queue_batches_bucket_objects_and_schedules(
         both = ("handled good-1", "handled good-2")
         wait_for(lambda: all(_count(served.log, text) for text in both), timeout=60,
                  what=lambda: "\n".join(served.log))  # fmt: skip
+
         # The failed one returns and is retried, until its third receive moves it aside.
-        wait_for(lambda: sqs.receive_message(QueueUrl=dead).get("Messages"), timeout=60,
-                 what=lambda: "\n".join(served.log))  # fmt: skip
+        def queues() -> str:
+            counts = {url: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+                      ["Attributes"] for url in (queue, dead)}  # fmt: skip
+            return "\n".join([*served.log, str(counts)])
+
+        wait_for(lambda: sqs.receive_message(QueueUrl=dead).get("Messages"), timeout=120,
+                 what=queues)  # fmt: skip
         assert _count(served.log, "failing bad") == 3, "\n".join(served.log)
         assert _count(served.log, "handled good-1") == 1  # handled once: deleted
         left = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
@@ -86,6 +94,13 @@ def test_serve_delivers_queue_batches_bucket_objects_and_schedules(
         wait_for(lambda: _count(served.log, "object ObjectCreated:Put in/photo.txt"), timeout=30,
                  what=lambda: "\n".join(served.log))  # fmt: skip
         assert not any("out/skipped.txt" in line for line in served.log)
+        # S3 sends keys URL-encoded; a plain bucket's DELETE is ObjectRemoved:Delete.
+        s3.put_object(Bucket="asml-shop-api-uploads", Key="in/my photo.txt", Body=b"x")
+        s3.delete_object(Bucket="asml-shop-api-uploads", Key="in/photo.txt")
+        for seen in ("object ObjectCreated:Put in/my+photo.txt",
+                     "object ObjectRemoved:Delete in/photo.txt"):  # fmt: skip
+            wait_for(lambda: _count(served.log, seen), timeout=30,  # noqa: B023 - waited at once
+                     what=lambda: "\n".join(served.log))  # fmt: skip
 
         assert not _count(served.log, "scheduled")  # rate(1 day): not yet
         found = re.search(r"kill -USR1 (\d+)", "\n".join(served.log))

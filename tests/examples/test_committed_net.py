@@ -29,7 +29,7 @@ def _texts(net: Path) -> dict[str, str]:
 
 
 @pytest.mark.wasmer
-@pytest.mark.parametrize("name", ["hello", "fetch", "todo"])
+@pytest.mark.parametrize("name", ["hello", "fetch", "todo", "jobs"])
 def test_the_committed_net_is_what_cast_writes(
     name: str, tmp_path: Path, run_asml: RunAsml
 ) -> None:

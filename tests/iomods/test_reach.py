@@ -109,3 +109,21 @@ def test_a_call_outside_the_calls_a_function_names_is_unreachable() -> None:
         ' NotDeclared; add "table.scan" to `functions.get.iomods`',
     )]  # fmt: skip
     assert unreachable_calls(module, "get", ["table"], dependencies, manifests) == []
+
+
+def test_a_call_name_run_into_the_next_string_is_still_that_call() -> None:
+    """Rust lays string constants end to end: "...put_item" then "the table refused" reads
+    as put_itemthe. That is put_item, reachable; a call no name begins is still reported."""
+    from asml.iomods.reach import unreachable_calls
+    from asml.manifest.model import IomodDependency
+    from asml_iomods.catalog import standard_manifest
+
+    dependencies = {"table": IomodDependency(coordinates="akkoro.aws.dynamodb")}
+    manifests = {"table": standard_manifest("akkoro.aws.dynamodb")}
+    packed = b"akkoro.aws.dynamodb.put_itemthe jobs table refused the run: "
+    assert unreachable_calls(packed, "work", ["table.put_item"], dependencies, manifests) == []
+    outside = unreachable_calls(packed, "work", ["table.get_item"], dependencies, manifests)
+    assert [u.call for u in outside] == ["akkoro.aws.dynamodb.put_item"]
+    unknown = unreachable_calls(b"akkoro.aws.dynamodb.fetch_all\0", "work", ["table"],
+                                dependencies, manifests)  # fmt: skip
+    assert [u.call for u in unknown] == ["akkoro.aws.dynamodb.fetch_all"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 from datetime import datetime, timezone
+from types import FrameType
 
 import click
 
@@ -70,5 +72,13 @@ def logs(ctx: click.Context, reference: str, stage: str | None, target: str | No
         for event in cloudwatch.read_events(client, group, start, text):
             emit(event)
         return
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how --follow ends
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C (or SIGTERM) is how --follow ends: handled even where the shell that started
+    # asml ignores SIGINT, as a non-interactive shell does for its background jobs.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    with contextlib.suppress(KeyboardInterrupt):
         cloudwatch.follow(client, group, start, text, emit)

@@ -237,6 +237,8 @@ def _event(project: Project, service: str, function: str, source: str | None,
         event = sample_events.sample_event(project, service, function, kind) if kind else {}
     for assignment in assignments:
         event = sample_events.apply_set(event, assignment)
+    if assignments:
+        sample_events.refresh_digests(event)
     return json.dumps(event, separators=(",", ":")).encode()
 
 

@@ -305,7 +305,7 @@ class Resolver:
         )
         for name, call in functions.items():
             function = service.manifest.functions[name]
-            async_invoke, destination = triggers.async_settings(function, call.label)
+            async_invoke, destination = triggers.async_settings(function, call.label, kms_key)
             queues = triggers.queue_statements(service.manifest, name, calls)
             functions[name] = replace(
                 call,

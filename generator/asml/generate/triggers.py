@@ -123,9 +123,10 @@ def queue_statements(
 
 
 def async_settings(
-    function: Function, label: str
+    function: Function, label: str, kms_key: Expr | None = None
 ) -> tuple[dict[str, Value], tuple[Statement, ...]]:
-    """The lambda-function module's async_invoke, and the role's right to use the destination."""
+    """The lambda-function module's async_invoke, and the role's right to use the destination
+    (and, for the queue asml creates under the project's KMS key, to encrypt with that key)."""
     settings: AsyncInvoke | None = function.async_invoke
     if settings is None:
         return {}, ()
@@ -144,6 +145,10 @@ def async_settings(
     destination = Statement(
         "FailureDestination", (action,), (Expr(f"module.{label}.failure_destination_arn"),)
     )
+    if settings.on_failure == "queue" and kms_key is not None:
+        # SendMessage to an SSE-KMS queue makes a data key; the role's Decrypt does not cover it.
+        key = Statement("FailureDestinationKey", ("kms:GenerateDataKey",), (kms_key,))
+        return {"async_invoke": found}, (destination, key)
     return {"async_invoke": found}, (destination,)
 
 

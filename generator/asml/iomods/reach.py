@@ -67,6 +67,12 @@ def unreachable_calls(
             manifest = manifests.get(name)
             only = {u.partition(".")[2] for u in uses if u.startswith(name + ".")}
             if manifest is not None and operation not in manifest.calls:
+                # Rust and Zig lay string constants end to end, with nothing between them:
+                # "...dynamodb.put_item" then "the table refused" reads as "put_itemthe".
+                known = [c for c in manifest.calls if operation.startswith(c)]
+                operation = max(known, key=len) if known else operation
+                call = f"{coordinates}.{operation}"
+            if manifest is not None and operation not in manifest.calls:
                 offered = ", ".join(sorted(manifest.calls)) or "none"
                 found.append(Unreachable(call, f"IOmod {coordinates} has no call {operation!r}"
                                                f" (its calls: {offered})"))  # fmt: skip

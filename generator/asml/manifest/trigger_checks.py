@@ -10,6 +10,8 @@ from asml.manifest.triggers import BucketNotification
 
 # S3 bucket names: at most 63 characters, lowercase letters, digits and hyphens.
 _BUCKET_NAME_LIMIT = 63
+_RULE_LIMIT = 64  # EventBridge rule names
+_QUEUE_LIMIT = 80  # SQS queue names
 
 
 def check_triggers(
@@ -77,16 +79,40 @@ def check_triggers(
                         f"overlaps notify[{other}] (the same events for keys both filters"
                         " match), which S3 refuses; give them different prefixes or suffixes",
                     )
-        if bucket.arn is None and manifest is not None:
-            longest = max([None, *manifest.stages], key=lambda s: len(s or ""))
-            created = f"{naming.resource_prefix(manifest.project.name, longest)}-{service}-{name}"
-            if len(created) > _BUCKET_NAME_LIMIT:
-                report.error(
-                    path,
-                    f'the bucket would be named "{created}" ({len(created)} characters; S3'
-                    f" allows {_BUCKET_NAME_LIMIT}); shorten the bucket's, service's or"
-                    " project's name",
-                )
+        if bucket.arn is None and "_" in name:
+            report.error(
+                path,
+                f'"{name}": S3 bucket names take no "_"; name it with "-" instead'
+                f" (e.g. [buckets.{name.replace('_', '-')}])",
+            )
+        if bucket.arn is None:
+            _fits(manifest, service, path, "bucket", "S3", _BUCKET_NAME_LIMIT, "", report)
+    for name in spec.schedules:
+        _fits(manifest, service, ("schedules", name), "rule", "EventBridge", _RULE_LIMIT, "",
+              report)  # fmt: skip
+    for name, queue in spec.queues.items():
+        if queue.arn is None:  # the longer of the two queues asml makes
+            _fits(manifest, service, ("queues", name), "dead-letter queue", "SQS",
+                  _QUEUE_LIMIT, "-dead-letter", report)  # fmt: skip
+
+
+def _fits(
+    manifest: ProjectManifest | None, service: str, path: KeyPath, what: str, where: str,
+    limit: int, suffix: str, report: FileReport,
+) -> None:  # fmt: skip
+    """The name asml gives the resource fits the service's limit, on every stage."""
+    if manifest is None:
+        return
+    longest = max([None, *manifest.stages], key=lambda s: len(s or ""))
+    created = (
+        f"{naming.resource_prefix(manifest.project.name, longest)}-{service}-{path[1]}{suffix}"
+    )
+    if len(created) > limit:
+        report.error(
+            path,
+            f'the {what} would be named "{created}" ({len(created)} characters; {where}'
+            f" allows {limit}); shorten the {str(path[0])[:-1]}'s, service's or project's name",
+        )
 
 
 def _overlap(one: BucketNotification, other: BucketNotification) -> bool:

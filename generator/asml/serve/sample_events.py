@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.parse
 from typing import Any
 
 from asml.errors import AsmlError
@@ -111,9 +112,16 @@ def sqs_event(queue_arn: str, region: str, body: str = "Hello from SQS!") -> dic
     }
 
 
+# What S3 sends for a notification's wildcard: the commonest event of its family.
+_CONCRETE = {"ObjectCreated": "Put", "ObjectRemoved": "Delete", "ObjectRestore": "Completed",
+             "ObjectTagging": "Put", "LifecycleExpiration": "Delete"}  # fmt: skip
+
+
 def s3_event(bucket: str, event: str, key: str, region: str) -> dict[str, Any]:
-    # A notification names the event without "s3:", and a wildcard as the concrete event.
-    name = event.removeprefix("s3:").replace("*", "Put")
+    """S3's notification of one object; ``key`` as stored (the event carries it URL-encoded,
+    as S3 sends it: "my photo.png" arrives as "my+photo.png")."""
+    family, _, kind = event.removeprefix("s3:").partition(":")
+    name = f"{family}:{_CONCRETE.get(family, 'Put') if kind == '*' else kind}"
     return {
         "Records": [
             {
@@ -134,7 +142,7 @@ def s3_event(bucket: str, event: str, key: str, region: str) -> dict[str, Any]:
                         "arn": f"arn:aws:s3:::{bucket}",
                     },
                     "object": {
-                        "key": key,
+                        "key": urllib.parse.quote_plus(key, safe="/"),
                         "size": 1024,
                         "eTag": "d41d8cd98f00b204e9800998ecf8427e",
                         "sequencer": "0A1B2C3D4E5F678901",
@@ -157,6 +165,19 @@ def schedule_event(rule_arn: str, region: str) -> dict[str, Any]:
         "resources": [rule_arn],
         "detail": {},
     }
+
+
+def refresh_digests(event: Any) -> None:
+    """An SQS record's md5OfBody follows its body, as SQS computes it, after --set."""
+    records = event.get("Records") if isinstance(event, dict) else None
+    for record in records if isinstance(records, list) else []:
+        if (
+            isinstance(record, dict)
+            and isinstance(record.get("body"), str)
+            and "md5OfBody" in record
+        ):
+            record["md5OfBody"] = hashlib.md5(record["body"].encode(),
+                                              usedforsecurity=False).hexdigest()  # fmt: skip
 
 
 def apply_set(event: Any, assignment: str) -> Any:

@@ -15,8 +15,11 @@ Each runs in a thread of its own and hands its events to the same worker pools a
 
 from __future__ import annotations
 
+import base64
+import copy
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,6 +52,7 @@ class Triggers:
         self._stop = threading.Event()
         self._now = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._paused: list[tuple[Any, str]] = []  # (lambda client, mapping UUID)
 
     def describe(self) -> list[str]:
         lines = []
@@ -90,10 +94,22 @@ class Triggers:
         self._now.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self._resume_local_delivery()
 
     def _spawn(self, target: Callable[[str, str], None], service: str, name: str) -> None:
-        thread = threading.Thread(target=target, args=(service, name), daemon=True,
-                                  name=f"{target.__name__}-{service}-{name}")  # fmt: skip
+        def run() -> None:
+            # A trigger's thread must outlive what the local AWS or a guest does to it: say
+            # what happened, wait a little, and carry on.
+            while not self._stop.is_set():
+                try:
+                    target(service, name)
+                    return
+                except Exception as error:  # reported, then retried
+                    self.log(f"{target.__name__.strip('_')} {service}.{name}: {error!r};"
+                             " starting again in 5 s")  # fmt: skip
+                    self._stop.wait(5)
+
+        thread = threading.Thread(target=run, daemon=True, name=f"{service}-{name}")
         self._threads.append(thread)
         thread.start()
 
@@ -129,7 +145,7 @@ class Triggers:
     def _schedule(self, service: str, name: str) -> None:
         schedule = self.project.service(service).manifest.schedules[name]
         timing = timing_of(schedule.expression)
-        event = sample_events.sample_event(self.project, service, schedule.function, "schedule")
+        event: Any = copy.deepcopy(schedule.input)
         if schedule.input is None:  # the rule of this schedule, not the function's first
             region = self.project.manifest.project.region
             arn = f"arn:aws:events:{region}:123456789012:rule/{self._name(service, name)}"
@@ -144,7 +160,7 @@ class Triggers:
                 self._now.clear()
             elif due is not None:
                 due = timing.next_after(due)
-            if isinstance(event, dict) and "time" in event:
+            if schedule.input is None:  # EventBridge's event says when; a fixed input is as given
                 event["time"] = _now().strftime("%Y-%m-%dT%H:%M:%SZ")
             self._run(service, schedule.function, event, f"schedule {service}.{name}")
 
@@ -170,18 +186,47 @@ class Triggers:
                 arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
                     "Attributes"
                 ]["QueueArn"]
-            try:
-                answer = sqs.receive_message(
-                    QueueUrl=url, MaxNumberOfMessages=min(queue.batch_size, 10),
-                    WaitTimeSeconds=1, AttributeNames=["All"], MessageAttributeNames=["All"],
-                )  # fmt: skip
-            except Exception as error:  # the local AWS went away; say so, and try again
-                self.log(f"{what}: cannot receive ({error}); retrying")
-                self._stop.wait(5)
-                continue
-            messages = answer.get("Messages", [])
+                self._pause_local_delivery(arn, what)
+            messages = self._batch(sqs, url, queue)
             if messages:
                 self._deliver(sqs, url, (service, arn, region), queue, messages, what)
+
+    def _batch(self, sqs: Any, url: str, queue: Any) -> list[dict[str, Any]]:
+        """Up to ``batch_size`` messages: as many as one receive gives, or, with a batching
+        window, what arrives within it (Lambda gathers batches over 10 the same way)."""
+        messages: list[dict[str, Any]] = []
+        deadline = time.monotonic() + queue.batching_window_seconds
+        while len(messages) < queue.batch_size and not self._stop.is_set():
+            answer = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=min(queue.batch_size - len(messages), 10),
+                WaitTimeSeconds=1, AttributeNames=["All"], MessageAttributeNames=["All"],
+            )  # fmt: skip
+            messages += answer.get("Messages", [])
+            if not messages or time.monotonic() >= deadline:
+                break
+        return messages
+
+    def _pause_local_delivery(self, queue_arn: str, what: str) -> None:
+        """moto delivers a message itself to the queue's event source mapping, the moment it is
+        sent, to a function it cannot run, and so consumes it: while serve polls the queue,
+        those mappings are disabled on the local AWS, and enabled again when serve stops."""
+        assert self.client is not None
+        lambdas = self.client("lambda")
+        found = lambdas.list_event_source_mappings(EventSourceArn=queue_arn)
+        for mapping in found.get("EventSourceMappings", []):
+            if mapping.get("State") in ("Enabled", "Enabling", "Creating", None):
+                lambdas.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
+                self._paused.append((lambdas, mapping["UUID"]))
+                self.log(f"{what}: paused the local AWS's own delivery to"
+                         f" {mapping['FunctionArn'].rsplit(':', 1)[-1]} while serving")  # fmt: skip
+
+    def _resume_local_delivery(self) -> None:
+        for lambdas, uuid in self._paused:
+            try:
+                lambdas.update_event_source_mapping(UUID=uuid, Enabled=True)
+            except Exception as error:  # the local AWS went away: nothing to restore
+                self.log(f"could not enable event source mapping {uuid} again: {error}")
+        self._paused.clear()
 
     def _queue_url(self, sqs: Any, name_or_arn: str, what: str, said: bool) -> str | None:
         name = name_or_arn.rsplit(":", 1)[-1]
@@ -236,11 +281,16 @@ class Triggers:
         s3 = self.client("s3")
         bucket_name = bucket.arn.rsplit(":", 1)[-1] if bucket.arn else self._name(service, name)
         what = f"bucket {service}.{name}"
-        seen: dict[str, tuple[str, int]] | None = None
+        seen: dict[str, tuple[str, int, str]] | None = None
         said = False
+        removed = "ObjectRemoved:Delete"
         while not self._stop.is_set():
             try:
                 listed = _objects(s3, bucket_name)
+                if seen is None and _versioned(s3, bucket_name):
+                    # A plain DELETE in a versioned bucket (every bucket asml creates) leaves
+                    # a delete marker, and S3 says so.
+                    removed = "ObjectRemoved:DeleteMarkerCreated"
             except Exception:
                 if not said:
                     said = True
@@ -249,15 +299,14 @@ class Triggers:
                 self._stop.wait(5)
                 continue
             if seen is not None:
+                # Written again with the same bytes is still a Put: LastModified tells.
                 changes: list[tuple[str, str, str, int | None]] = [
                     (k, "ObjectCreated:Put", e, s)
-                    for k, (e, s) in listed.items()
-                    if seen.get(k) != (e, s)
+                    for k, (e, s, m) in listed.items()
+                    if seen.get(k) != (e, s, m)
                 ]
                 changes += [
-                    (k, "ObjectRemoved:Delete", e, None)
-                    for k, (e, _) in seen.items()
-                    if k not in listed
+                    (k, removed, e, None) for k, (e, _, _) in seen.items() if k not in listed
                 ]
                 for key, event_name, etag, size in sorted(changes, key=lambda c: c[:2]):
                     self._object_event(service, bucket, bucket_name, key, event_name, etag, size)
@@ -265,13 +314,18 @@ class Triggers:
             self._stop.wait(_POLL_SECONDS)
 
 
-def _objects(s3: Any, bucket: str) -> dict[str, tuple[str, int]]:
-    """Every object's key -> (ETag, size)."""
-    found: dict[str, tuple[str, int]] = {}
+def _objects(s3: Any, bucket: str) -> dict[str, tuple[str, int, str]]:
+    """Every object's key -> (ETag, size, LastModified)."""
+    found: dict[str, tuple[str, int, str]] = {}
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for item in page.get("Contents", []):
-            found[item["Key"]] = (item["ETag"].strip('"'), int(item["Size"]))
+            found[item["Key"]] = (item["ETag"].strip('"'), int(item["Size"]),
+                                  str(item["LastModified"]))  # fmt: skip
     return found
+
+
+def _versioned(s3: Any, bucket: str) -> bool:
+    return bool(s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled")
 
 
 def _object_event_record(bucket: str, key: str, event_name: str, etag: str, size: int | None,
@@ -280,9 +334,8 @@ def _object_event_record(bucket: str, key: str, event_name: str, etag: str, size
     record = event["Records"][0]
     record["eventTime"] = _now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
     # S3 sends no size for a removed object, and the sample's sequencer means nothing here.
-    record["s3"]["object"] = {"key": key, "eTag": etag} | (
-        {"size": size} if size is not None else {}
-    )
+    shown = {"key": record["s3"]["object"]["key"], "eTag": etag}  # the sample's key is encoded
+    record["s3"]["object"] = shown | ({"size": size} if size is not None else {})
     return event
 
 
@@ -296,12 +349,14 @@ def _wants(notification: Any, key: str, event_name: str) -> bool:
 
 def _record(message: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
     """One message as Lambda's SQS event shows it (its keys in camelCase, unlike the API's)."""
-    attributes = {
-        key: {"stringValue" if "StringValue" in value else "binaryValue":
-              value.get("StringValue", value.get("BinaryValue")),
-              "dataType": value["DataType"], "stringListValues": [], "binaryListValues": []}
-        for key, value in message.get("MessageAttributes", {}).items()
-    }  # fmt: skip
+    attributes = {}
+    for key, value in message.get("MessageAttributes", {}).items():
+        if "StringValue" in value:
+            shown = {"stringValue": value["StringValue"]}
+        else:  # bytes from boto3; Lambda's event carries them in base64
+            shown = {"binaryValue": base64.b64encode(value.get("BinaryValue", b"")).decode()}
+        attributes[key] = {**shown, "stringListValues": [], "binaryListValues": [],
+                           "dataType": value["DataType"]}  # fmt: skip
     return {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],

@@ -22,7 +22,9 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 # START RequestId: <id> Version: ..., END RequestId: <id>, REPORT RequestId: <id> ...
 _PLATFORM_ID = re.compile(r"RequestId: ([0-9a-fA-F-]{36})")
 # Lambda's text format for a function's own lines: <time>\t<request id>\t<level>\t<message>
-_TEXT_LINE = re.compile(r"^\S+\t([0-9a-fA-F-]{36})\t")
+# (Node's layout), or [<level>]\t<time>\t<request id>\t<message> (Python's, which asml's
+# runtime writes through awslambdaric).
+_TEXT_LINE = re.compile(r"^(?:\[[A-Z]+\]\t)?\S+\t([0-9a-fA-F-]{36})\t")
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,11 @@ def readable(message: str) -> str:
 
 def _pattern(text: str | None) -> dict[str, str]:
     # A quoted term: the text as it is, spaces and punctuation included, not filter syntax.
-    return {"filterPattern": json.dumps(text)} if text else {}
+    # One with a quote in it is matched here alone: escaping quotes is where CloudWatch Logs
+    # and local AWSs differ. Either way the events are checked here too (read_events).
+    if not text or '"' in text:
+        return {}
+    return {"filterPattern": f'"{text}"'}
 
 
 def read_events(client: Any, group: str, start_ms: int, text: str | None = None) -> list[LogEvent]:
@@ -118,11 +124,13 @@ def read_events(client: Any, group: str, start_ms: int, text: str | None = None)
         while True:
             page = client.filter_log_events(**arguments)
             for event in page.get("events", []):
-                events.append(
-                    LogEvent(int(event["timestamp"]), str(event["eventId"]), event["message"])
-                )
+                if text is None or text in event["message"]:
+                    events.append(
+                        LogEvent(int(event["timestamp"]), str(event["eventId"]), event["message"])
+                    )
+            # A page can be empty and still not the last (CloudWatch searches in slices).
             token = page.get("nextToken")
-            if not token or not page.get("events"):
+            if not token or token == arguments.get("nextToken"):
                 break
             arguments["nextToken"] = token
     except client.exceptions.ResourceNotFoundException:

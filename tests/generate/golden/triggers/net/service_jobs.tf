@@ -13,6 +13,10 @@ module "jobs_nightly_role" {
       actions   = ["sqs:SendMessage"]
       resources = [module.jobs_nightly.failure_destination_arn]
     }
+    FailureDestinationKey = {
+      actions   = ["kms:GenerateDataKey"]
+      resources = [local.kms_key_arn]
+    }
   }
   kms_key_arn = local.kms_key_arn
 }
