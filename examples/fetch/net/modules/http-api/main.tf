@@ -5,6 +5,8 @@ locals {
   # so var.domain.zone_id cannot be read behind a "var.domain != null" check.
   zone_name = try(var.domain.zone_name, null)
   zone_id   = try(coalesce(try(var.domain.zone_id, null), one(data.aws_route53_zone.named[*].zone_id)), null)
+  # Whether there is a zone, from the inputs alone: a count cannot wait for a data source.
+  has_zone = try(var.domain.zone_id, null) != null || local.zone_name != null
   # Without a certificate of its own, the domain gets one from ACM, validated through DNS
   # records in the zone (the variable's validation makes sure there is a zone).
   issue_certificate = var.domain != null && try(var.domain.certificate_arn, null) == null
@@ -193,7 +195,7 @@ resource "aws_apigatewayv2_api_mapping" "this" {
 }
 
 resource "aws_route53_record" "this" {
-  count = local.zone_id == null ? 0 : 1
+  count = local.has_zone ? 1 : 0
 
   zone_id = local.zone_id
   name    = aws_apigatewayv2_domain_name.this[0].domain_name
