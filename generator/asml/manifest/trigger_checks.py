@@ -105,7 +105,7 @@ def _fits(
         return
     longest = max([None, *manifest.stages], key=lambda s: len(s or ""))
     created = (
-        f"{naming.resource_prefix(manifest.project.name, longest)}-{service}-{path[1]}{suffix}"
+        naming.service_resource_name(manifest.project.name, service, str(path[1]), longest) + suffix
     )
     if len(created) > limit:
         report.error(

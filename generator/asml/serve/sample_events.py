@@ -13,7 +13,7 @@ from typing import Any
 
 from asml.errors import AsmlError
 from asml.manifest import Project
-from asml.naming import resource_prefix
+from asml.naming import service_resource_name
 from asml.serve.events import Request, build_event
 from asml.serve.routes import Route
 
@@ -43,7 +43,10 @@ def default_kind(project: Project, service: str, function: str) -> str | None:
 def sample_event(project: Project, service: str, function: str, kind: str) -> Any:
     spec = project.service(service).manifest
     region = project.manifest.project.region
-    prefix = f"{resource_prefix(project.name)}-{service}"
+
+    def named(name: str) -> str:
+        return service_resource_name(project.name, service, name)
+
     if kind == "http":
         http = spec.functions[function].http
         route = Route(http.verb, http.path, service, function, None, None) if http else None
@@ -51,24 +54,30 @@ def sample_event(project: Project, service: str, function: str, kind: str) -> An
     if kind == "sqs":
         queues = _mine("sqs", spec.queues, function)
         name, queue = queues[0] if queues else ("queue", None)
-        arn = (queue.arn if queue else None) or f"arn:aws:sqs:{region}:{_ACCOUNT}:{prefix}-{name}"
+        arn = (queue.arn if queue else None) or f"arn:aws:sqs:{region}:{_ACCOUNT}:{named(name)}"
         return sqs_event(arn, region)
     if kind == "s3":
         buckets = _mine("s3", spec.buckets, function)
         if buckets:
             name, bucket = buckets[0]
             notification = next(n for n in bucket.notify if n.function == function)
-            bucket_name = bucket.arn.rsplit(":", 1)[-1] if bucket.arn else f"{prefix}-{name}"
+            bucket_name = bucket.arn.rsplit(":", 1)[-1] if bucket.arn else named(name)
             event = notification.events[0]
             key = f"{notification.prefix or ''}example{notification.suffix or '.txt'}"
         else:
-            bucket_name, event, key = f"{prefix}-bucket", "s3:ObjectCreated:Put", "example.txt"
+            bucket_name, event, key = named("bucket"), "s3:ObjectCreated:Put", "example.txt"
         return s3_event(bucket_name, event, key, region)
     schedules = _mine("schedule", spec.schedules, function)
     name, schedule = schedules[0] if schedules else ("schedule", None)
     if schedule is not None and schedule.input is not None:
         return schedule.input  # EventBridge delivers the fixed input instead of its event
-    return schedule_event(f"arn:aws:events:{region}:{_ACCOUNT}:rule/{prefix}-{name}", region)
+    return schedule_event(rule_arn(project, service, name), region)
+
+
+def rule_arn(project: Project, service: str, schedule: str) -> str:
+    """The ARN of the EventBridge rule asml makes for a schedule (in the sample account)."""
+    name = service_resource_name(project.name, service, schedule)
+    return f"arn:aws:events:{project.manifest.project.region}:{_ACCOUNT}:rule/{name}"
 
 
 def _mine(kind: str, triggers: dict[str, Any], function: str) -> list[tuple[str, Any]]:

@@ -29,7 +29,7 @@ from typing import Any
 from asml.build.pipeline import BUILD_DIR
 from asml.iomods.service import IOMODS_DIR
 from asml.manifest import Project
-from asml.naming import resource_prefix
+from asml.naming import service_resource_name
 from asml.serve import sample_events
 from asml.serve.schedules import timing_of
 from asml.serve.workers import Job, NoWorker, Outcome, WorkerDied, Workers, WorkerTimeout
@@ -147,9 +147,8 @@ class Triggers:
         timing = timing_of(schedule.expression)
         event: Any = copy.deepcopy(schedule.input)
         if schedule.input is None:  # the rule of this schedule, not the function's first
-            region = self.project.manifest.project.region
-            arn = f"arn:aws:events:{region}:123456789012:rule/{self._name(service, name)}"
-            event = sample_events.schedule_event(arn, region)
+            arn = sample_events.rule_arn(self.project, service, name)
+            event = sample_events.schedule_event(arn, self.project.manifest.project.region)
         due = timing.next_after(_now())
         while not self._stop.is_set():
             wait = (due - _now()).total_seconds() if due is not None else None
@@ -167,7 +166,7 @@ class Triggers:
     # -- queues ---------------------------------------------------------------------------
 
     def _name(self, service: str, name: str) -> str:
-        return f"{resource_prefix(self.project.name)}-{service}-{name}"
+        return service_resource_name(self.project.name, service, name)
 
     def _queue(self, service: str, name: str) -> None:
         assert self.client is not None
