@@ -120,7 +120,6 @@ def test_migrate_rewrites_it_in_asmls_format(
     # The dry run shows the diff it would make (snapshot: a wrong or empty diff shows), then
     # reports the same changes.
     _snapshot(dry.output, PROJECTS / version / "migrate-dry-run.txt")
-    assert "+++ " in dry.output and "--- " in dry.output
     assert dry.output.endswith(
         result.output.replace("rewritten.", "would be rewritten (--dry-run: nothing changed).")
     )
@@ -131,7 +130,8 @@ def test_migrate_rewrites_it_in_asmls_format(
     assert _hcl(root) == original_hcl
     # Nothing AssemblyLift-specific is left to note, and a second run changes nothing.
     check = run_asml("-C", str(root), "check")
-    assert check.exit_code == 0 and "AssemblyLift" not in check.output, check.output
+    assert check.exit_code == 0, check.output
+    assert not [line for line in check.output.splitlines() if "AssemblyLift" in line], check.output
     again = run_asml("-C", str(root), "migrate")
     assert again.output == "Nothing to migrate: every manifest is in asml's format.\n"
     assert _manifests(root) == migrated

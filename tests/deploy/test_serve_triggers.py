@@ -109,5 +109,9 @@ def test_serve_delivers_queue_batches_bucket_objects_and_schedules(
         wait_for(lambda: _count(served.log, "scheduled"), timeout=30,
                  what=lambda: "\n".join(served.log))  # fmt: skip
         assert _count(served.log, "scheduled") == 1
-    listing = "\n".join(served.log)
-    assert "  queue    api.jobs" in listing and "  schedule api.tick" in listing, listing
+    listed = [line for line in served.log if line.startswith(("  schedule", "  queue", "  bucket"))]
+    assert listed == [
+        "  schedule api.tick                 rate(1 day) -> api.work",
+        "  queue    api.jobs                 -> api.work",
+        "  bucket   api.uploads              -> api.work",
+    ]
